@@ -1,0 +1,102 @@
+"""Options for textfix, gathered in one immutable value.
+
+Every public function takes ``config=`` and/or keyword overrides::
+
+    restore(text, min_confidence=0.8)
+    restore(text, config=Config(protect_quotes=False))
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+__all__ = ["Config", "TABLE_NAMES", "SCORER_NAMES", "resolve_config"]
+
+#: Tables shipped in ``wordlists/`` that ``Config.tables`` may name.
+TABLE_NAMES = ("phrases", "thesaurus")
+#: Context scorers that ``Config.scorer`` may name.
+SCORER_NAMES = ("trigram", "bigram")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that changes what textfix does. Immutable; use :meth:`replace` to vary it.
+
+    min_confidence:
+        an edit is made only when its confidence (0..1) is at least this. Higher is more
+        cautious. Default 0.5.
+    protect_quotes:
+        leave text inside quotation marks alone (the common spinner does).
+    protect_names:
+        leave capitalised words that do not start a sentence alone (names, titles).
+    protect_urls:
+        leave URLs and e-mail addresses alone.
+    protect_numbers:
+        leave numbers inside figures alone ("5,380", "12.5%", "82mm").
+    adaptive_protection:
+        when a document shows that its quotes or capitalised words were spun too, lift
+        ``protect_quotes`` / ``protect_names`` for that document (reported in ``explain``).
+    document_gating:
+        weigh every decision by how spun the whole document looks (``spin_score``). Turning it
+        off makes textfix judge each phrase on its own, which changes clean text more often.
+    tables:
+        which shipped tables propose candidates: any of ``"phrases"`` (curated spinner
+        phrases) and ``"thesaurus"`` (reverse synonyms generated from thesauri).
+    scorer:
+        the context model: ``"trigram"`` (pocketsphinx's 3-gram English model, default) or
+        ``"bigram"`` (symspellpy bigram counts with wordfreq unigram back-off).
+    """
+
+    min_confidence: float = 0.5
+    protect_quotes: bool = True
+    protect_names: bool = True
+    protect_urls: bool = True
+    protect_numbers: bool = True
+    adaptive_protection: bool = True
+    document_gating: bool = True
+    tables: tuple[str, ...] = TABLE_NAMES
+    scorer: str = "trigram"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.min_confidence, bool) or not isinstance(self.min_confidence, (int, float)):
+            raise TypeError(f"min_confidence must be a number, not {type(self.min_confidence).__name__}")
+        if not 0.0 <= float(self.min_confidence) <= 1.0:
+            raise ValueError(f"min_confidence must be between 0 and 1, got {self.min_confidence!r}")
+        for name in ("protect_quotes", "protect_names", "protect_urls", "protect_numbers",
+                     "adaptive_protection", "document_gating"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        tables = self.tables
+        if isinstance(tables, str):
+            tables = (tables,)
+        tables = tuple(tables)
+        for t in tables:
+            if t not in TABLE_NAMES:
+                raise ValueError(f"unknown table {t!r}; choose from {', '.join(TABLE_NAMES)}")
+        object.__setattr__(self, "tables", tables)
+        if self.scorer not in SCORER_NAMES:
+            raise ValueError(f"unknown scorer {self.scorer!r}; choose from {', '.join(SCORER_NAMES)}")
+
+    def replace(self, **changes: object) -> Config:
+        """A copy with some options changed: ``cfg.replace(min_confidence=0.9)``."""
+        return resolve_config(self, changes)
+
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Config))
+
+
+def resolve_config(config: Config | None, overrides: dict[str, object]) -> Config:
+    """Merge keyword overrides into a config, with a clear error for an unknown option."""
+    if config is None:
+        config = _DEFAULT
+    elif not isinstance(config, Config):
+        raise TypeError(f"config must be a textfix.Config, not {type(config).__name__}")
+    if not overrides:
+        return config
+    unknown = sorted(set(overrides) - _FIELDS)
+    if unknown:
+        raise TypeError(f"unknown option(s) {', '.join(unknown)}; valid options: {', '.join(sorted(_FIELDS))}")
+    return dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
+
+
+_DEFAULT = Config()
