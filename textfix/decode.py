@@ -1,0 +1,224 @@
+"""Stage 4: decide which spun phrases to restore, jointly, as a best path through a lattice.
+
+A *chunk* is a run of tokens with only spaces between them (punctuation breaks the n-gram
+context). Inside a chunk every table match offers arcs: keep the spun words, or emit one of the
+candidate originals. Arcs are scored by the language model plus a prior (how often this
+document's spinner replaces a word, times how plausible the table says the candidate is), and
+the best path is found with a beam Viterbi whose state is the last two words. An edit's
+confidence is the posterior odds of the best path against the same path with that edit undone
+(or with the phrase's next-best candidate).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .scoring import Scorer
+from .tables import Candidate, Lexicon
+from .tokens import Token
+
+__all__ = ["Match", "Chunk", "find_matches", "chunks", "decode_chunk", "local_gain", "Choice",
+           "wants_an", "ARTICLE_LOGODDS"]
+
+#: log10 odds added (removed) when a candidate agrees (disagrees) with a preceding "a"/"an"
+#: that the spun word disagrees (agrees) with: spinners keep the original's article.
+ARTICLE_LOGODDS = 2.0
+BEAM = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Tokens ``i..j-1`` form a phrase that a table knows as a spinner output."""
+
+    i: int
+    j: int
+    spun: tuple[str, ...]
+    candidates: tuple[tuple[Candidate, str], ...]  # (candidate, table name)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Tokens ``start..end-1`` scored as one n-gram sequence."""
+
+    start: int
+    end: int
+    bos: bool
+    eos: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A chosen candidate for a match, with the log10 margin that is its confidence."""
+
+    match: Match
+    candidate: Candidate
+    table: str
+    margin: float        # log10 posterior odds against the best alternative
+    confidence: float
+
+
+def wants_an(word: str) -> bool:
+    """Does ``word`` take "an" rather than "a"? (by its first sound, approximately)"""
+    w = word.lower()
+    if not w:
+        return False
+    if w.startswith(("hour", "honest", "honor", "honour", "heir")):
+        return True
+    if w.startswith(("uni", "use", "usu", "uti", "ura", "ure", "uro", "euro", "eu", "one", "once", "ewe",
+                     "ubiq", "u.s", "uk")):
+        return False
+    if w[0].isdigit():
+        return w.startswith(("8", "11", "18")) and not w.startswith(("800", "8000"))
+    return w[0] in "aeiou"
+
+
+def find_matches(tokens: Sequence[Token], lex: Lexicon, free: Sequence[bool]) -> list[Match]:
+    """Every table phrase that occurs on free tokens, joined by spaces only."""
+    out: list[Match] = []
+    n = len(tokens)
+    first = lex.first_words
+    max_len = lex.max_len
+    for i in range(n):
+        t = tokens[i]
+        if not free[i] or t.norm not in first or t.hyphened:
+            continue
+        words = [t.norm]
+        for j in range(i + 1, min(n, i + max_len) + 1):
+            if j > i + 1:
+                u = tokens[j - 1]
+                if not free[j - 1] or not u.joined_prev or u.sent_start or u.hyphened:
+                    break
+                words.append(u.norm)
+            key = tuple(words)
+            cands = lex.lookup(key)
+            if cands and (j > i + 1 or not t.is_number):
+                out.append(Match(i, j, key, cands))
+    return out
+
+
+def chunks(tokens: Sequence[Token]) -> list[Chunk]:
+    """Split tokens into n-gram chunks at punctuation and sentence ends."""
+    out: list[Chunk] = []
+    start = 0
+    for k in range(1, len(tokens) + 1):
+        if k == len(tokens) or not tokens[k].joined_prev or tokens[k].sent_start:
+            out.append(Chunk(start, k, tokens[start].sent_start, tokens[k - 1].sent_end))
+            start = k
+    return out
+
+
+def _seq_score(scorer: Scorer, words: Sequence[str | None], state: tuple[str | None, str | None]
+               ) -> tuple[float, tuple[str | None, str | None]]:
+    p2, p1 = state
+    total = 0.0
+    for w in words:
+        total += scorer.logp(w, p1, p2) if w is not None else scorer.logp(None)  # type: ignore[arg-type]
+        p2, p1 = (p1, w) if w is not None else (None, None)
+    return total, (p2, p1)
+
+
+def _article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> float:
+    if m.i == 0:
+        return 0.0
+    art = tokens[m.i - 1]
+    if art.norm not in ("a", "an") or not tokens[m.i].joined_prev:
+        return 0.0
+    an = art.norm == "an"
+    spun_ok = wants_an(m.spun[0]) == an
+    cand_ok = wants_an(cand.words[0]) == an
+    if cand_ok and not spun_ok:
+        return ARTICLE_LOGODDS
+    if spun_ok and not cand_ok:
+        return -ARTICLE_LOGODDS
+    return 0.0
+
+
+def local_gain(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Match, vocab: Sequence[str | None],
+               cand: Candidate) -> float:
+    """log10 LM gain of replacing match ``m`` by ``cand`` with everything else as in the text,
+    over a window of two words either side (inside the chunk)."""
+    lo = max(chunk.start, m.i - 2)
+    hi = min(chunk.end, m.j + 2)
+    state: tuple[str | None, str | None] = (None, "<s>") if lo == chunk.start and chunk.bos else (None, None)
+    left, s_left = _seq_score(scorer, vocab[lo:m.i], state)
+    right_words = list(vocab[m.j:hi])
+    eos = hi == chunk.end and chunk.eos
+    spun_words = [scorer.vocab_form(w) for w in m.spun]
+    cand_words = [scorer.vocab_form(w) for w in cand.words]
+    a, st = _seq_score(scorer, spun_words + right_words, s_left)
+    if eos:
+        a += scorer.logp("</s>", st[1], st[0])
+    b, st = _seq_score(scorer, cand_words + right_words, s_left)
+    if eos:
+        b += scorer.logp("</s>", st[1], st[0])
+    return b - a + _article_logodds(tokens, m, cand)
+
+
+def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches: Sequence[Match],
+                 vocab: Sequence[str | None], prior: dict[int, list[float]]) -> list[Choice]:
+    """Best path through the chunk's lattice; returns the chosen candidates with confidences.
+
+    ``prior[id(match)]`` gives each candidate's log10 prior odds against keeping the spun words.
+    """
+    by_start: dict[int, list[Match]] = {}
+    for m in matches:
+        by_start.setdefault(m.i, []).append(m)
+    cand_words = {id(m): [[scorer.vocab_form(w) for w in c.words] for c, _ in m.candidates] for m in matches}
+    arts = {id(m): [_article_logodds(tokens, m, c) for c, _ in m.candidates] for m in matches}
+
+    def run(forced: dict[int, int | None]) -> tuple[float, list[tuple[Match, int]]]:
+        # forced: id(match) -> candidate index that must be used (None: the match may not be used)
+        start_state = (None, "<s>") if chunk.bos else (None, None)
+        # beams[pos] = {state: (score, path)}
+        beams: dict[int, dict[tuple[str | None, str | None], tuple[float, tuple]]] = {
+            chunk.start: {start_state: (0.0, ())}}
+        for pos in range(chunk.start, chunk.end):
+            beam = beams.pop(pos, None)
+            if not beam:
+                continue
+            if len(beam) > BEAM:
+                beam = dict(sorted(beam.items(), key=lambda kv: -kv[1][0])[:BEAM])
+            arcs: list[tuple[int, list[str | None], float, tuple[Match, int] | None]] = [
+                (pos + 1, [vocab[pos]], 0.0, None)]
+            for m in by_start.get(pos, ()):
+                f = forced.get(id(m), -1)
+                if f is None:
+                    continue
+                for ci in range(len(m.candidates)):
+                    if f != -1 and ci != f:
+                        continue
+                    arcs.append((m.j, cand_words[id(m)][ci], prior[id(m)][ci] + arts[id(m)][ci], (m, ci)))
+            for state, (score, path) in beam.items():
+                for nxt, words, bonus, tag in arcs:
+                    s, st = _seq_score(scorer, words, state)
+                    total = score + s + bonus
+                    newpath = path + (tag,) if tag is not None else path
+                    slot = beams.setdefault(nxt, {})
+                    old = slot.get(st)
+                    if old is None or total > old[0]:
+                        slot[st] = (total, newpath)
+        final = beams.get(chunk.end, {})
+        best_score = -math.inf
+        best_path: tuple = ()
+        for (p2, p1), (score, path) in final.items():
+            if chunk.eos:
+                score += scorer.logp("</s>", p1, p2)
+            if score > best_score:
+                best_score, best_path = score, path
+        return best_score, list(best_path)
+
+    best, path = run({})
+    choices: list[Choice] = []
+    for m, ci in path:
+        # alternatives: the same path with this match undone, or with another candidate of it
+        alts = [run({id(m): None, **{id(o): k for o, k in path if o is not m}})[0]]
+        if len(m.candidates) > 1:
+            for k in range(len(m.candidates)):
+                if k != ci:
+                    alts.append(run({id(m): k, **{id(o): kk for o, kk in path if o is not m}})[0])
+        denom = 1.0 + sum(10 ** max(-30.0, min(30.0, a - best)) for a in alts)
+        margin = best - max(alts)
+        cand, table = m.candidates[ci]
+        choices.append(Choice(m, cand, table, margin, 1.0 / denom))
+    return choices

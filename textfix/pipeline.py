@@ -1,0 +1,243 @@
+"""The whole pass: tokens -> table matches -> document evidence -> lattice decoding -> edits.
+
+Decisions are made per document first (how spun is it? are its quotes and names spun?), then
+per phrase (does a candidate beat the page's wording in context, by a margin?). The pass is
+repeated on its own output until nothing changes (at most :data:`MAX_PASSES` times) and the
+edits are composed, so ``restore(restore(x)) == restore(x)``.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .config import Config, resolve_config
+from .decode import Choice, Match, chunks, decode_chunk, find_matches, local_gain, wants_an
+from .detect import Evidence, Site, evaluate
+from .edits import Edit, Explanation, apply_edits
+from .scoring import get_scorer
+from .tables import lexicon
+from .tokens import Token, tokenize
+
+__all__ = ["run", "score_document", "MAX_PASSES"]
+
+MAX_PASSES = 3
+#: share of a spun document's free words the spinner replaced (prior for decoding), and the
+#: share assumed in a clean one
+RATE_SPUN, RATE_CLEAN = 0.2, 2e-4
+#: rate assumed when document gating is off (each phrase judged on its own)
+RATE_UNGATED = 0.02
+#: how far a table's weights are trusted as the spinner's channel probability
+TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5}
+
+
+def _check_text(text: object) -> str:
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("textfix works on str, not bytes: decode first, e.g. data.decode('utf-8')")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    return text
+
+
+class _Doc:
+    """One analysis of one text under one config."""
+
+    def __init__(self, text: str, cfg: Config) -> None:
+        self.text = text
+        self.cfg = cfg
+        self.tokens: list[Token] = tokenize(text, urls=cfg.protect_urls, numbers=cfg.protect_numbers)
+        self.scorer = get_scorer(cfg.scorer)
+        self.lex = lexicon(cfg.tables)
+        toks = self.tokens
+        eligible = [t.fixed is None and (t.is_word or t.is_number) for t in toks]
+        self.matches: list[Match] = find_matches(toks, self.lex, eligible) if toks else []
+        self.vocab = [self.scorer.vocab_form(t.norm) for t in toks]
+        self.chunks = chunks(toks)
+        self._chunk_of: list[int] = []
+        for ci, ch in enumerate(self.chunks):
+            self._chunk_of.extend([ci] * (ch.end - ch.start))
+        self.sites = [self._site(m) for m in self.matches]
+        n_body = n_quote = n_name = 0
+        for t in toks:
+            if t.fixed is not None or not t.is_word:
+                continue
+            if t.name_like:
+                n_name += 1
+            elif t.in_quote:
+                n_quote += 1
+            else:
+                n_body += 1
+        self.evidence: Evidence = evaluate(text, n_body, n_quote, n_name, self.sites,
+                                           adaptive=cfg.adaptive_protection)
+
+    def _log_weight(self, cand_weight: float, table: str) -> float:
+        return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
+
+    def _site(self, m: Match) -> Site:
+        toks = self.tokens[m.i:m.j]
+        region = "name" if any(t.name_like for t in toks) else "quote" if any(t.in_quote for t in toks) \
+            else "body"
+        chunk = self.chunks[self._chunk_of[m.i]]
+        best = -math.inf
+        article_tell = False
+        for cand, table in m.candidates:
+            g = local_gain(self.scorer, self.tokens, chunk, m, self.vocab, cand)
+            best = max(best, g + self._log_weight(cand.weight, table))
+        if m.i > 0 and self.tokens[m.i - 1].norm in ("a", "an") and self.tokens[m.i].joined_prev \
+                and not self.tokens[m.i].cap:
+            an = self.tokens[m.i - 1].norm == "an"
+            if wants_an(m.spun[0]) != an and any(wants_an(c.words[0]) == an for c, _ in m.candidates):
+                article_tell = True
+        multi = len(m.spun) > 1 and any(t == "phrases" for _, t in m.candidates)
+        return Site(m, best, region, multi, article_tell)
+
+    # -- decisions -------------------------------------------------------------------------
+    def protections(self) -> tuple[bool, bool]:
+        ev = self.evidence
+        quotes = self.cfg.protect_quotes and not ev.lift_quotes
+        names = self.cfg.protect_names and not ev.lift_names
+        return quotes, names
+
+    def rate(self) -> float:
+        if not self.cfg.document_gating:
+            return RATE_UNGATED
+        s = self.evidence.score
+        return RATE_CLEAN + (RATE_SPUN - RATE_CLEAN) * s
+
+    def decide(self) -> list[Edit]:
+        if not self.matches:
+            return []
+        quotes, names = self.protections()
+        toks = self.tokens
+        usable = [m for m in self.matches
+                  if all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
+        if not usable:
+            return []
+        r = self.rate()
+        base = math.log10(r / (1.0 - r))
+        prior = {id(m): [base + self._log_weight(c.weight, tb) for c, tb in m.candidates] for m in usable}
+        by_chunk: dict[int, list[Match]] = {}
+        for m in usable:
+            by_chunk.setdefault(self._chunk_of[m.i], []).append(m)
+        edits: list[Edit] = []
+        for ci, ms in sorted(by_chunk.items()):
+            for ch in decode_chunk(self.scorer, toks, self.chunks[ci], ms, self.vocab, prior):
+                if ch.confidence >= self.cfg.min_confidence:
+                    edits.append(self._edit(ch))
+        return edits
+
+    def _edit(self, ch: Choice) -> Edit:
+        toks = self.tokens
+        m = ch.match
+        first, last = toks[m.i], toks[m.j - 1]
+        start, end = first.start, last.end
+        spun = self.text[start:end]
+        new = ch.candidate.text
+        if "’" in spun or ("'" not in spun and "’" in self.text):
+            new = new.replace("'", "’")
+        if first.text.isupper() and len(first.text) > 1:
+            new = new.upper()
+        elif first.cap:
+            new = new[:1].upper() + new[1:]
+        source = f"{ch.table}:{ch.candidate.source}"
+        reason = (f"{' '.join(m.spun)!r} -> {new!r}: fits the context better by "
+                  f"{ch.margin:.1f} log10 units (document spin score {self.evidence.score:.2f})")
+        # a/an agreement with the restored word
+        if m.i > 0:
+            art = toks[m.i - 1]
+            if art.norm in ("a", "an") and first.joined_prev and art.protection(*self.protections()) is None:
+                an_needed = wants_an(ch.candidate.words[0])
+                if (art.norm == "an") != an_needed and (art.norm == "an") == wants_an(m.spun[0]):
+                    fixed_art = "an" if an_needed else "a"
+                    if art.text[0].isupper():
+                        fixed_art = fixed_art.capitalize()
+                    new = fixed_art + self.text[art.end:start] + new
+                    start = art.start
+                    spun = self.text[start:end]
+                    source += "+grammar:a-an"
+        return Edit(start, end, spun, new, min(1.0, max(0.0, ch.confidence)), source, reason)
+
+
+def _compose(text0: str, edits1: Sequence[Edit], text1: str, edits2: Sequence[Edit]) -> list[Edit]:
+    """Edits on ``text0`` equivalent to applying ``edits1`` then ``edits2``."""
+    groups: list[list] = []  # [start0, end0, conf, sources, reasons]
+    for e in edits1:
+        groups.append([e.start, e.end, e.confidence, [e.source], [e.reason]])
+    for e in edits2:
+        groups.append([_backward(e.start, edits1, False), _backward(e.end, edits1, True), e.confidence,
+                       [e.source], [e.reason]])
+    groups.sort(key=lambda g: (g[0], g[1]))
+    merged: list[list] = []
+    for g in groups:
+        if merged and g[0] < merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], g[1])
+            last[2] = min(last[2], g[2])
+            last[3] += g[3]
+            last[4] += g[4]
+        else:
+            merged.append(g)
+    final_text = apply_edits(text1, edits2)
+    out: list[Edit] = []
+    # map text0 spans to final text via text0 -> text1 -> text2 offsets
+    for g in merged:
+        s0, e0 = g[0], g[1]
+        s2 = _forward(_forward(s0, edits1, False), edits2, False)
+        e2 = _forward(_forward(e0, edits1, True), edits2, True)
+        src = "+".join(dict.fromkeys(g[3]))
+        out.append(Edit(s0, e0, text0[s0:e0], final_text[s2:e2], g[2], src, "; ".join(r for r in g[4] if r)))
+    return [e for e in out if e.spun != e.original]
+
+
+def _backward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
+    """Map an offset in the edited text back to the text the edits apply to (widening over edits)."""
+    shift = 0
+    for e in edits:
+        s1 = e.start + shift
+        e1 = s1 + len(e.original)
+        if pos <= s1:
+            return pos - shift
+        if pos <= e1:
+            return e.start if (not is_end and pos < e1) else e.end
+        shift += len(e.original) - (e.end - e.start)
+    return pos - shift
+
+
+def _forward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
+    """Map an offset through edits (a position inside an edit snaps to its edge)."""
+    shift = 0
+    for e in edits:
+        if pos < e.start or (pos == e.start and not is_end):
+            break
+        if pos < e.end or (pos == e.end and is_end):
+            return e.start + shift + (len(e.original) if is_end else 0)
+        shift += len(e.original) - (e.end - e.start)
+    return pos + shift
+
+
+def run(text: str, config: Config | None, options: dict[str, object]) -> Explanation:
+    text = _check_text(text)
+    cfg = resolve_config(config, options)
+    if not text.strip():
+        return Explanation(text, (), 0.0)
+    doc = _Doc(text, cfg)
+    first = doc
+    edits = doc.decide()
+    current = apply_edits(text, edits)
+    for _ in range(MAX_PASSES - 1):
+        if not edits:
+            break
+        nxt = _Doc(current, cfg)
+        more = nxt.decide()
+        if not more:
+            break
+        edits = _compose(text, edits, current, more)
+        current = apply_edits(text, edits)
+    return Explanation(current, tuple(edits), first.evidence.score, first.evidence.notes)
+
+
+def score_document(text: str, config: Config | None, options: dict[str, object]) -> float:
+    text = _check_text(text)
+    cfg = resolve_config(config, options)
+    if not text.strip():
+        return 0.0
+    return _Doc(text, cfg).evidence.score
