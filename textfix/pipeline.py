@@ -100,8 +100,9 @@ class _Doc:
     def rate(self) -> float:
         if not self.cfg.document_gating:
             return RATE_UNGATED
+        # log-linear between the clean and spun rates: a doubtful document stays cautious
         s = self.evidence.score
-        return RATE_CLEAN + (RATE_SPUN - RATE_CLEAN) * s
+        return RATE_CLEAN * (RATE_SPUN / RATE_CLEAN) ** s
 
     def decide(self) -> list[Edit]:
         if not self.matches:

@@ -26,12 +26,12 @@ _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven t
 
 def _number_word(norm: str) -> str:
     """A stand-in word the models know for a digit token (neither model has digits)."""
-    if norm.isdigit():
+    if norm.isdecimal():
         n = int(norm)
         if n <= 20:
             return _NUMBER_WORDS[n]
         if 1900 <= n <= 2099 and len(norm) == 4:
-            return "nineteen"  # a year: 'in 2019' ~ 'in nineteen ...'
+            return "january"  # a year is used like a date: 'in 2019', 'during 2019'
         return "hundred" if n < 1000 else "thousand"
     return norm
 

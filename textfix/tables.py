@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -140,8 +141,16 @@ def parse_table(text: str, filename: str = "<table>") -> Table:
 
 
 def table_path(name: str) -> Path:
-    """Where the shipped table ``name`` lives (inside the wheel, or in a source checkout)."""
+    """Where the table ``name`` lives: in the directory named by the environment variable
+    ``TEXTFIX_WORDLISTS`` if set (to try modified tables), else inside the installed package,
+    else in a source checkout's ``wordlists/``."""
     filename = f"{name}.tsv"
+    override = os.environ.get("TEXTFIX_WORDLISTS")
+    if override:
+        path = Path(override) / filename
+        if not path.is_file():
+            raise FileNotFoundError(f"textfix table {name!r} not found in TEXTFIX_WORDLISTS={override}")
+        return path
     try:
         res = importlib.resources.files("textfix") / "wordlists" / filename
         if res.is_file():

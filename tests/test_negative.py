@@ -1,0 +1,33 @@
+"""Clean text that contains table words in their ordinary sense must not change."""
+from __future__ import annotations
+
+import pytest
+
+import textfix
+
+CLEAN = [
+    "The army marched into the city at dawn.",
+    "She sat a final exam in physics last week.",
+    "The company sells software packages to banks.",
+    "We collected 12 months of data from the sensors.",
+    "The conflict between the two firms was settled in court.",
+    "He mentioned the idea to his brother over dinner.",
+    "Police officers arrested two men on Tuesday.",
+    "The chief executive said profits rose by 5% in the first quarter.",
+    "Prime Minister Tony Blair told MPs that the plan would cost £3bn.",
+    "\"We are very happy with the result,\" the coach said after the match.",
+    "Visit https://www.example.com/final-12-months or mail final.journey@example.org for details.",
+    "The band's new album, their first in five years, is out on Monday.",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_sentence_unchanged(text):
+    assert textfix.restore(text) == text
+
+
+def test_clean_paragraph_unchanged():
+    text = " ".join(CLEAN)
+    r = textfix.explain(text)
+    assert r.text == text, r.edits
+    assert r.spin_score < 0.5

@@ -1,0 +1,76 @@
+"""Hypothesis properties of restore/explain on arbitrary and on table-heavy text."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import textfix
+from textfix.tables import lexicon
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# words the tables know (as spinner outputs) mixed with glue, punctuation, quotes and names
+_TABLE_WORDS = ["final", "12", "months", "uncommon", "journey", "mentioned", "protection", "minister",
+                "army", "conflict", "packages", "informed", "reporters", "a", "an", "necessary", "the",
+                "based", "on", "state", "media", "satellite", "tv", "for", "pc", "assume", "tank", "in",
+                "opposition", "to", "has", "did", "not", "win", "week", "last", "year", "said", "Mr.",
+                "Kim", "Russia’s", "officers", "chief", "extra", "within", "nation’s", "1000’s"]
+_GLUE = [" ", " ", " ", ", ", ". ", "\n", "\r\n", " “", "” ", ' "', '" ', " — ", "'s ", "  ", "\t"]
+
+tabley = st.lists(st.tuples(st.sampled_from(_TABLE_WORDS), st.sampled_from(_GLUE)), max_size=60).map(
+    lambda pairs: "".join(w + g for w, g in pairs))
+anytext = st.one_of(st.text(max_size=300), tabley,
+                    st.lists(st.sampled_from(list("aeioubcdfgt '’\"“”.,\n\r-") + ["final ", "12 months"]),
+                            max_size=100).map("".join))
+
+
+def _check_edits(text: str, r: textfix.Explanation) -> None:
+    prev_end = 0
+    for e in r.edits:
+        assert 0 <= e.start < e.end <= len(text)
+        assert e.start >= prev_end
+        assert e.spun == text[e.start:e.end]
+        assert e.original != e.spun
+        assert 0.0 <= e.confidence <= 1.0
+        prev_end = e.end
+    assert textfix.apply_edits(text, r.edits) == r.text
+
+
+@SETTINGS
+@given(anytext)
+def test_any_text_gives_consistent_edits(text):
+    r = textfix.explain(text)
+    _check_edits(text, r)
+    assert 0.0 <= r.spin_score <= 1.0
+    assert textfix.restore(text) == r.text
+    # line structure is kept
+    assert r.text.count("\n") == text.count("\n")
+
+
+@SETTINGS
+@given(tabley)
+def test_idempotent(text):
+    once = textfix.restore(text)
+    assert textfix.restore(once) == once
+
+
+@SETTINGS
+@given(tabley)
+def test_idempotent_without_gating(text):
+    once = textfix.restore(text, document_gating=False)
+    assert textfix.restore(once, document_gating=False) == once
+
+
+def _unknown_words():
+    def known(w: str) -> bool:
+        return w in lexicon(("phrases", "thesaurus")).first_words
+
+    return st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=2, max_size=9).filter(lambda w: not known(w))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(_unknown_words(), st.sampled_from(_GLUE)), max_size=40))
+def test_words_no_table_knows_are_untouched(pairs):
+    text = "".join(w + g for w, g in pairs)
+    r = textfix.explain(text)
+    assert r.text == text and r.edits == ()
