@@ -26,6 +26,9 @@ MAX_PASSES = 3
 RATE_SPUN, RATE_CLEAN = 0.2, 2e-4
 #: rate assumed when document gating is off (each phrase judged on its own)
 RATE_UNGATED = 0.02
+#: confidence of spelling out a small number in a document that is certainly spun
+NUMERAL_CONFIDENCE = 0.8
+_NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
 #: how far a table's weights are trusted as the spinner's channel probability
 TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5}
 
@@ -124,7 +127,37 @@ class _Doc:
             for ch in decode_chunk(self.scorer, toks, self.chunks[ci], ms, self.vocab, prior):
                 if ch.confidence >= self.cfg.min_confidence:
                     edits.append(self._edit(ch))
+        edits.extend(self._numerals(edits, quotes, names))
+        edits.sort(key=lambda e: e.start)
         return edits
+
+    def _numerals(self, edits: list[Edit], quotes: bool, names: bool) -> list[Edit]:
+        """Spinners write small numbers as digits ("the 2 officials", "5 months"); news style
+        spells out two..nine. In a clearly spun document, spell them out again."""
+        score = self.evidence.score
+        conf = NUMERAL_CONFIDENCE * score
+        if not self.cfg.document_gating or conf < self.cfg.min_confidence:
+            return []
+        toks = self.tokens
+        taken = [(e.start, e.end) for e in edits]
+        out = []
+        for i, t in enumerate(toks):
+            if not (t.is_number and len(t.text) == 1 and t.text in _NUMERALS) or i + 1 >= len(toks):
+                continue
+            nxt = toks[i + 1]
+            if t.protection(quotes, names) is not None or not nxt.joined_prev or not nxt.is_word or nxt.cap:
+                continue
+            if i > 0 and toks[i - 1].end == t.start - 1 and self.text[t.start - 1] in "-–/.,:$£€":
+                continue
+            if any(s < t.end and e > t.start for s, e in taken):
+                continue
+            word = _NUMERALS[t.text]
+            if t.sent_start:
+                word = word.capitalize()
+            out.append(Edit(t.start, t.end, t.text, word, conf, "rule:numerals",
+                            f"spinners write small numbers as digits; news style spells out {word!r} "
+                            f"(document spin score {score:.2f})"))
+        return out
 
     def _edit(self, ch: Choice) -> Edit:
         toks = self.tokens

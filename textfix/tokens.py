@@ -1,44 +1,57 @@
 """Stage 1: tokens with exact offsets, sentences, and protected spans.
 
-Everything downstream works on :class:`Token` objects that point into the input string;
-the text itself is never rebuilt from tokens, so whatever is not edited stays byte-for-byte.
+Everything downstream works on :class:`Token` objects that point into the input string; the
+text itself is never rebuilt from tokens, so whatever is not edited stays byte-for-byte.
+
+One compiled ``regex`` scans the text once: URLs and e-mail addresses, numbers inside figures
+("5,380", "12.5%", "82mm") and words. URLs and figures become single tokens marked ``fixed``.
+Quotation marks are found by a second scan over quote characters only.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
 
-__all__ = ["Token", "tokenize", "protected_spans", "QUOTE", "NAME", "URL", "NUMBER"]
+__all__ = ["Token", "tokenize", "quote_spans", "QUOTE", "NAME", "URL", "NUMBER"]
 
 QUOTE, NAME, URL, NUMBER = "quote", "name", "url", "number"
 
-_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*")
+_WORD = r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*"
+_URL = (r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"“”]+"""
+        r"""|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
+        r"""|\b[\w-]+(?:\.[\w-]+)*\.(?i:com|org|net|edu|gov|int|io|co|uk|de|fr|info|biz)\b(?:/[^\s<>"“”]*)?""")
+# numbers inside figures: 5,380  12.5%  1:30  24/7  82mm  70th  18-month  $5  £3bn  G8
+_FIGURE = (r"[$£€¥]?\p{Nd}+(?:[.,:/]\p{Nd}+)+%?"
+           r"|[$£€¥]\p{Nd}+\p{L}*"
+           r"|\p{Nd}+(?:%|\p{L}+\b|-\p{L}+)"
+           r"|\p{L}+\p{Nd}[\p{L}\p{Nd}]*")
 _LETTERS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
-_DIGITS = regex.compile(r"\p{Nd}+")
-# Between two tokens of one phrase: horizontal space, at most one line break.
+# between two tokens of one phrase: horizontal space, at most one line break
 _JOIN = regex.compile(r"[^\S\n]*\n?[^\S\n]*")
-_URL = regex.compile(
-    r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"“”]+"""
-    r"""|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
-    r"""|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|int|io|co|uk|de|fr|info|biz)\b(?:/[^\s<>"“”]*)?""",
-    regex.IGNORECASE)
-# Numbers inside figures: 5,380  12.5%  1:30  24/7  82mm  70th  18-month  $5  £3bn
-_FIGURE = regex.compile(
-    r"[$£€¥]?\p{Nd}+(?:[.,:/]\p{Nd}+)+%?"
-    r"|[$£€¥]\p{Nd}+\p{L}*"
-    r"|\p{Nd}+(?:%|\p{L}+|-\p{L}+)"
-    r"|\p{L}+\p{Nd}[\p{L}\p{Nd}]*")
+_QUOTE_CHARS = regex.compile(r"[\"“”„«»‘’'\n]")
 _ABBREV = frozenset("""mr mrs ms dr prof gen brig sen rep gov lt col capt sgt st jr sr rev inc corp co ltd
     vs etc no nos fig al maj adm cmdr det insp supt pres sec dept univ ave blvd mt ft jan feb mar apr
     jun jul aug sep sept oct nov dec""".split())
 _OPEN_DQ = "“„«"
-_CLOSE_DQ = "”»"
+_DQ = "\"“”„«»"
+
+
+@functools.cache
+def _scanner(urls: bool, numbers: bool) -> regex.Pattern[str]:
+    parts = []
+    if urls:
+        parts.append(f"(?P<url>{_URL})")
+    if numbers:
+        parts.append(f"(?P<fig>{_FIGURE})")
+    parts.append(f"(?P<tok>{_WORD})")
+    return regex.compile("|".join(parts))
 
 
 @dataclass(slots=True)
 class Token:
-    """A word or number in the input: ``text == source[start:end]``."""
+    """A word, number, URL or figure in the input: ``text == source[start:end]``."""
 
     start: int
     end: int
@@ -48,9 +61,9 @@ class Token:
     is_number: bool        # digits only
     sent_start: bool       # first token of a sentence
     cap: bool              # first letter uppercase
-    in_quote: bool         # inside quotation marks
     fixed: str | None      # URL or NUMBER: never changes, whatever the document
     joined_prev: bool      # only spaces (at most one line break) separate it from the previous token
+    in_quote: bool = False  # inside quotation marks
     sent_end: bool = False  # last token of a sentence
     hyphened: bool = False  # part of a hyphenated compound
     name_like: bool = False  # capitalised and not sentence-initial (or in a run of capitalised words)
@@ -66,117 +79,119 @@ class Token:
         return None
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """Spans inside quotation marks. A quote left open runs to the end of its line (paragraph)."""
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks, sorted. A double quote left open runs to the end of its
+    line (a paragraph); single quotes count only when they pair up within the line."""
     spans: list[tuple[int, int]] = []
     n = len(text)
-    line_start = 0
-    while line_start <= n:
-        line_end = text.find("\n", line_start)
-        if line_end < 0:
-            line_end = n
-        dq_open = -1      # offset of an open double quote
-        sq_open = -1      # offset of an open single quote
-        i = line_start
-        while i < line_end:
-            c = text[i]
-            prev = text[i - 1] if i > line_start else " "
-            nxt = text[i + 1] if i + 1 < line_end else " "
-            if c in _OPEN_DQ or c in _CLOSE_DQ or c == '"':
-                if prev.isalnum() and nxt.isalnum():
-                    pass  # Russia”s: a mistyped apostrophe, not a quote
-                elif dq_open < 0 and (c in _OPEN_DQ or c == '"' or (c in _CLOSE_DQ and not prev.isalnum()
-                                                                   and nxt.isalnum())):
+    dq_open = sq_open = -1
+    for m in _QUOTE_CHARS.finditer(text):
+        i = m.start()
+        c = text[i]
+        if c == "\n":
+            if dq_open >= 0:
+                spans.append((dq_open, i))
+            dq_open = sq_open = -1
+            continue
+        prev_an = i > 0 and text[i - 1].isalnum()
+        next_an = i + 1 < n and text[i + 1].isalnum()
+        if c in _DQ:
+            if prev_an and next_an:
+                continue  # Russia”s: a mistyped apostrophe, not a quote
+            if dq_open < 0:
+                if c in _OPEN_DQ or c == '"' or not prev_an:
                     dq_open = i
-                elif dq_open >= 0 and c not in _OPEN_DQ:
-                    spans.append((dq_open, i + 1))
-                    dq_open = -1
-                    sq_open = -1
-            elif dq_open < 0 and c in "‘'" and sq_open < 0:
-                if not prev.isalnum() and (nxt.isalpha()):
+            elif c not in _OPEN_DQ:
+                spans.append((dq_open, i + 1))
+                dq_open = sq_open = -1
+        elif dq_open < 0:
+            if sq_open < 0:
+                if c in "‘'" and not prev_an and i + 1 < n and text[i + 1].isalpha():
                     sq_open = i
-            elif dq_open < 0 and c in "’'" and sq_open >= 0:
-                if not nxt.isalnum():
-                    spans.append((sq_open, i + 1))
-                    sq_open = -1
-            i += 1
-        if dq_open >= 0:
-            spans.append((dq_open, line_end))
-        # an unclosed single quote is most likely an apostrophe-like use: ignore it
-        line_start = line_end + 1
+            elif c in "’'" and not next_an:
+                spans.append((sq_open, i + 1))
+                sq_open = -1
+    if dq_open >= 0:
+        spans.append((dq_open, n))
     return spans
 
 
-def protected_spans(text: str, *, urls: bool = True, numbers: bool = True,
-                    quotes: bool = True) -> list[tuple[int, int, str]]:
-    """Character spans that must not change: (start, end, kind)."""
-    out: list[tuple[int, int, str]] = []
-    if urls:
-        out.extend((m.start(), m.end(), URL) for m in _URL.finditer(text))
-    if numbers:
-        out.extend((m.start(), m.end(), NUMBER) for m in _FIGURE.finditer(text))
-    if quotes:
-        out.extend((s, e, QUOTE) for s, e in _quote_spans(text))
-    out.sort()
-    return out
-
-
-def _is_sentence_end(text: str, tok_end: int, tok_text: str, next_start: int) -> bool:
-    """Does the text between a token and the next one end a sentence (for capitalisation)?"""
-    gap = text[tok_end:next_start]
+def _ends_sentence(gap: str, prev_text: str, next_char: str) -> bool:
+    """Does the text between two tokens end a sentence (for capitalisation)?"""
     if "\n" in gap:
         return True
     stripped = gap.strip()
     if not stripped:
         return False
-    if stripped[0] == "." and (tok_text.lower() in _ABBREV or (len(tok_text) == 1 and tok_text.isupper())):
+    if stripped[0] == "." and (prev_text.lower() in _ABBREV or (len(prev_text) == 1 and prev_text.isupper())):
         return False
     if any(ch in ".!?…" for ch in stripped):
         return True
     # a capitalised word after a dash or colon starts a new clause ("SEOUL — A rare trip")
-    return stripped[-1] in ":—–" and text[next_start:next_start + 1].isupper()
+    return stripped[-1] in ":—–" and next_char.isupper()
 
 
 def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Token]:
     """Split ``text`` into tokens with offsets, sentence flags and protection facts."""
-    spans = protected_spans(text, urls=urls, numbers=numbers, quotes=True)
     tokens: list[Token] = []
-    si = 0
-    active: list[tuple[int, int, str]] = []
+    append = tokens.append
     sent_start = True
     prev_end = 0
-    for k, m in enumerate(_TOKEN.finditer(text)):
+    prev: Token | None = None
+    for m in _scanner(urls, numbers).finditer(text):
         s, e = m.span()
         t = m.group()
-        gap = text[prev_end:s] if k else ""
-        if k and _is_sentence_end(text, prev_end, tokens[-1].text, s):
-            sent_start = True
-            tokens[-1].sent_end = True
-        while si < len(spans) and spans[si][0] < e:
-            active.append(spans[si])
-            si += 1
-        active = [a for a in active if a[1] > s]
-        fixed: str | None = None
-        in_quote = False
-        for a in active:
-            if a[0] < e and a[1] > s:
-                if a[2] == QUOTE:
-                    in_quote = True
-                elif fixed is None:
-                    fixed = a[2]
-        joined = bool(k) and _JOIN.fullmatch(gap) is not None
-        hyph = s > 0 and text[s - 1] in "-\u2010"
-        if text[e:e + 1] in ("-", "\u2010") and e + 1 < len(text) and text[e + 1].isalnum():
-            hyph = True
-        tokens.append(Token(s, e, t, t.lower().replace("\u2019", "'"), _LETTERS.fullmatch(t) is not None,
-                            _DIGITS.fullmatch(t) is not None, sent_start, t[0].isupper(), in_quote, fixed,
-                            joined, hyphened=hyph))
+        kind = m.lastgroup
+        if prev is None:
+            joined = False
+        else:
+            gap = text[prev_end:s]
+            if gap == " ":
+                joined = True
+            else:
+                joined = _JOIN.fullmatch(gap) is not None
+                if _ends_sentence(gap, prev.text, t[0]):
+                    sent_start = True
+                    prev.sent_end = True
+                if gap in ("-", "\u2010") and kind == "tok" and prev.fixed is None:
+                    prev.hyphened = True
+        if kind == "tok":
+            norm = t.lower()
+            if "’" in norm:
+                norm = norm.replace("’", "'")
+            is_word = t.isalpha() or _LETTERS.fullmatch(t) is not None
+            tok = Token(s, e, t, norm, is_word, not is_word and t.isdecimal(), sent_start, t[0].isupper(),
+                        None, joined)
+            if s and text[s - 1] in "-\u2010" and prev is not None and prev.end == s - 1:
+                tok.hyphened = True
+        else:
+            tok = Token(s, e, t, t.lower(), False, False, sent_start, t[0].isupper(),
+                        URL if kind == "url" else NUMBER, joined)
+        append(tok)
+        prev = tok
         sent_start = False
         prev_end = e
-    if tokens:
-        tokens[-1].sent_end = True
+    if prev is not None:
+        prev.sent_end = True
+    _mark_quotes(tokens, text)
     _mark_names(tokens)
     return tokens
+
+
+def _mark_quotes(tokens: list[Token], text: str) -> None:
+    if not any(c in text for c in _DQ) and "‘" not in text and "'" not in text and "’" not in text:
+        return
+    spans = quote_spans(text)
+    if not spans:
+        return
+    k = 0
+    for t in tokens:
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        if k == len(spans):
+            break
+        if spans[k][0] < t.end:
+            t.in_quote = True
 
 
 def _mark_names(tokens: list[Token]) -> None:
@@ -186,11 +201,11 @@ def _mark_names(tokens: list[Token]) -> None:
     "Defense Minister") counts too, and so does any word with a capital after its first letter
     (ICBMs, McDonald).
     """
+    n = len(tokens)
     for i, t in enumerate(tokens):
         if not t.cap:
             continue
         if not t.sent_start or any(c.isupper() for c in t.text[1:]):
             t.name_like = True
-        elif i + 1 < len(tokens) and tokens[i + 1].cap and tokens[i + 1].joined_prev \
-                and not tokens[i + 1].sent_start:
+        elif i + 1 < n and tokens[i + 1].cap and tokens[i + 1].joined_prev and not tokens[i + 1].sent_start:
             t.name_like = True
