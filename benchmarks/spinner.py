@@ -301,6 +301,13 @@ def _unit(seed: int, *key: str) -> float:
     return int.from_bytes(h, "big") / 2.0 ** 64
 
 
+@lru_cache(maxsize=None)
+def _can_be(word: str, upos: str) -> bool:
+    from lemminflect import getAllInflections
+
+    return bool(getAllInflections(word, upos))
+
+
 def _match_case(src: str, out: str) -> str:
     if src[:1].isupper() and out[:1].islower():
         return out[:1].upper() + out[1:]
@@ -371,7 +378,7 @@ class Spinner:
                 continue
             if upos and upos not in entry:
                 # a thesaurus without parts of speech (Moby): keep synonyms that can be this POS
-                syns = tuple(s for s in syns if getAllInflections(s, upos))
+                syns = tuple(s for s in syns if _can_be(s, upos))
             syns = tuple(s for s in syns if self._zipf(s, "en") >= self.config.min_zipf
                          and s not in STOPWORDS)
             if not syns:

@@ -1,0 +1,466 @@
+#!/usr/bin/env python3
+"""Accuracy of textfix on synthetically spun BBC news and on the two real spun examples.
+
+For every spinner configuration (benchmarks/spinner.py) and every context scorer asked for, each of
+the 300 BBC articles is spun, restored with ``textfix.explain``, and compared with the exact list of
+substitutions the spinner made (no fuzzy alignment):
+
+- **restored**: share of substitutions whose original wording came back exactly;
+- **wrong**: share changed by textfix, but to something other than the original;
+- **missed**: share left as the spinner wrote them;
+- **clean chg (spun)**: share of the words the spinner did NOT touch that textfix changed;
+- **clean chg (orig)**: share of the words of the untouched original articles that textfix changed
+  (false positives on clean text; target <= 0.1%), and how many articles changed at all;
+- **AUC**: ``textfix.spin_score`` ROC AUC, spun articles against their clean originals (target >= 0.99);
+- **MB/s**: throughput of ``textfix.explain`` on the spun text (UTF-8 bytes of input / wall time).
+
+Substitutions are counted one per spun word or phrase (a phrase rewrite such as "according to" ->
+"based on" is one), split by where the spinner took them from: its thesaurus (the non-circular part
+when that thesaurus is not Moby, textfix's own candidate source) or its small list of fixed phrase
+rewrites (which textfix's curated table is meant to know).
+
+The real examples (../shared/examples/*.txt) are compared with our own hand restorations in
+benchmarks/examples_restored/ by a word-level difflib alignment: of the words the spinner changed,
+how many textfix brought back, and how many words the spinner had left alone textfix broke.
+
+usage: python benchmarks/accuracy.py [--config NAME ...] [--scorer trigram,bigram] [--limit N]
+                                     [--json] [--no-examples] [--show N]
+configs: see CONFIGS below (default: mythes, mythes-open, wordnet, moby)
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import platform
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import _corpus  # noqa: E402
+from benchmarks.spinner import SpinConfig, Sub, get_spinner  # noqa: E402
+
+WORDS = regex.compile(r"\w+(?:['’]\w+)*")
+
+CONFIGS: dict[str, SpinConfig] = {
+    # headline, not circular: textfix's candidate table comes from Moby only
+    "mythes": SpinConfig(thesaurus=("mythes",)),
+    "mythes-open": SpinConfig(thesaurus=("mythes",), spin_quotes=True, spin_names=True),
+    "mythes-nophrases": SpinConfig(thesaurus=("mythes",), phrases=False),
+    "wordnet": SpinConfig(thesaurus=("wordnet",)),
+    "wordnet-open": SpinConfig(thesaurus=("wordnet",), spin_quotes=True, spin_names=True),
+    # circular: the same thesaurus textfix's candidates come from
+    "moby": SpinConfig(thesaurus=("moby",)),
+    "moby-open": SpinConfig(thesaurus=("moby",), spin_quotes=True, spin_names=True),
+    "mythes-rate10": SpinConfig(thesaurus=("mythes",), rate=0.10),
+    "mythes-rate30": SpinConfig(thesaurus=("mythes",), rate=0.30),
+    "mythes-seed2": SpinConfig(thesaurus=("mythes",), seed=2),
+}
+DEFAULT_CONFIGS = ("mythes", "mythes-open", "wordnet", "moby")
+
+
+def nwords(text: str) -> int:
+    return sum(1 for _ in WORDS.finditer(text))
+
+
+# --------------------------------------------------------------------------------------------------
+# exact scoring of one spun document
+
+@dataclass
+class DocScore:
+    subs: int = 0
+    subs_thes: int = 0
+    subs_phrase: int = 0
+    restored: int = 0
+    restored_thes: int = 0
+    restored_phrase: int = 0
+    restored_nocase: int = 0  # right word, wrong case (counted as wrong above)
+    wrong: int = 0
+    missed: int = 0
+    words: int = 0
+    clean_words: int = 0
+    clean_changed: int = 0
+    edits: int = 0
+    bad_edits: int = 0  # edits whose span does not match the input (a textfix bug)
+    examples_wrong: list[tuple[str, str, str]] = field(default_factory=list)
+    examples_fp: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, o: "DocScore") -> None:
+        for k, v in vars(o).items():
+            if isinstance(v, int):
+                setattr(self, k, getattr(self, k) + v)
+            else:
+                getattr(self, k).extend(v)
+
+
+def _apply(text: str, lo: int, hi: int, repl: list[tuple[int, int, str]]) -> str:
+    out, pos = [], lo
+    for s, e, r in sorted(repl):
+        out.append(text[pos:s])
+        out.append(r)
+        pos = e
+    out.append(text[pos:hi])
+    return "".join(out)
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    if a0 == a1 or b0 == b1:  # an insertion touches what it is inside or next to
+        return a0 <= b1 and b0 <= a1
+    return a0 < b1 and b0 < a1
+
+
+def score_doc(spun: str, subs: list[Sub], edits) -> DocScore:
+    ds = DocScore()
+    ds.words = nwords(spun)
+    good_edits = []
+    for e in edits:
+        if not (0 <= e.start <= e.end <= len(spun)) or spun[e.start:e.end] != e.spun:
+            ds.bad_edits += 1
+        else:
+            good_edits.append(e)
+    ds.edits = len(good_edits)
+    # clusters of overlapping subs and edits
+    items = [(s.start, s.end, 0, i) for i, s in enumerate(subs)] + \
+            [(e.start, e.end, 1, i) for i, e in enumerate(good_edits)]
+    items.sort(key=lambda x: (x[0], x[1]))
+    clusters: list[list[tuple[int, int, int, int]]] = []
+    hi = -1
+    for it in items:
+        if clusters and (_overlaps(it[0], it[1], clusters[-1][0][0], hi)):
+            clusters[-1].append(it)
+            hi = max(hi, it[1])
+        else:
+            clusters.append([it])
+            hi = it[1]
+    sub_words = 0
+    for cl in clusters:
+        lo = min(x[0] for x in cl)
+        hi = max(x[1] for x in cl)
+        csubs = [subs[x[3]] for x in cl if x[2] == 0]
+        cedits = [good_edits[x[3]] for x in cl if x[2] == 1]
+        expected = _apply(spun, lo, hi, [(s.start, s.end, s.original) for s in csubs])
+        got = _apply(spun, lo, hi, [(e.start, e.end, e.original) for e in cedits])
+        whole_ok = expected == got
+        for s in csubs:
+            ds.subs += 1
+            kind_thes = s.kind == "thesaurus"
+            ds.subs_thes += kind_thes
+            ds.subs_phrase += not kind_thes
+            exact = whole_ok or any(e.start == s.start and e.end == s.end and e.original == s.original
+                                    for e in cedits)
+            if exact:
+                ds.restored += 1
+                ds.restored_thes += kind_thes
+                ds.restored_phrase += not kind_thes
+            elif any(_overlaps(e.start, e.end, s.start, s.end) for e in cedits):
+                ds.wrong += 1
+                hit = [e for e in cedits if _overlaps(e.start, e.end, s.start, s.end)]
+                if any(e.original.lower() == s.original.lower() for e in hit):
+                    ds.restored_nocase += 1
+                ds.examples_wrong.append((s.spun, s.original, " | ".join(e.original for e in hit)))
+            else:
+                ds.missed += 1
+        if not whole_ok:
+            # words changed by an edit that lie outside every substitution of the cluster
+            for e in cedits:
+                for m in WORDS.finditer(spun, e.start, e.end):
+                    if not any(s.start <= m.start() < s.end for s in csubs):
+                        ds.clean_changed += 1
+                if not csubs:
+                    ds.examples_fp.append((e.spun, e.original))
+    for s in subs:
+        sub_words += nwords(s.spun)
+    ds.clean_words = ds.words - sub_words
+    return ds
+
+
+# --------------------------------------------------------------------------------------------------
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """ROC AUC = P(score of a random positive > a random negative), ties counting one half
+    (the Mann-Whitney U statistic, computed from ranks)."""
+    if not pos or not neg:
+        return float("nan")
+    allv = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
+    rank_sum = 0.0
+    i = 0
+    n = len(allv)
+    while i < n:
+        j = i
+        while j < n and allv[j][0] == allv[i][0]:
+            j += 1
+        avg = (i + 1 + j) / 2.0  # ranks i+1..j
+        rank_sum += avg * sum(1 for k in range(i, j) if allv[k][1] == 1)
+        i = j
+    npos, nneg = len(pos), len(neg)
+    return (rank_sum - npos * (npos + 1) / 2.0) / (npos * nneg)
+
+
+def pct(a: float, b: float, digits: int = 1) -> str:
+    return f"{100.0 * a / b:.{digits}f}%" if b else "n/a"
+
+
+# --------------------------------------------------------------------------------------------------
+
+def run_clean(textfix, docs, opts) -> dict:
+    """textfix on the untouched originals: words changed, documents changed, spin scores."""
+    words = changed = docs_changed = 0
+    per_cat: dict[str, list[int]] = {}
+    scores: dict[str, float] = {}
+    fps: Counter = Counter()
+    nbytes = 0
+    t0 = time.perf_counter()
+    for name, text in docs:
+        r = textfix.explain(text, **opts)
+        w = nwords(text)
+        c = sum(max(1, nwords(e.spun)) for e in r.edits)
+        words += w
+        changed += c
+        docs_changed += bool(r.edits)
+        nbytes += len(text.encode("utf-8"))
+        cat = _corpus.category(name)
+        pc = per_cat.setdefault(cat, [0, 0, 0])
+        pc[0] += w
+        pc[1] += c
+        pc[2] += bool(r.edits)
+        for e in r.edits:
+            fps[(e.spun, e.original, e.source)] += 1
+    elapsed = time.perf_counter() - t0
+    for name, text in docs:
+        scores[name] = float(textfix.spin_score(text, **opts))
+    return {"words": words, "changed": changed, "docs": len(docs), "docs_changed": docs_changed,
+            "per_cat": per_cat, "scores": scores, "top_fp": fps.most_common(15),
+            "mb_per_s": nbytes / 1e6 / elapsed if elapsed else float("nan")}
+
+
+def run_spun(textfix, docs, cfg: SpinConfig, opts) -> dict:
+    spinner = get_spinner(cfg)
+    total = DocScore()
+    per_cat: dict[str, DocScore] = {}
+    scores: dict[str, float] = {}
+    nbytes = 0
+    elapsed = 0.0
+    orig_words = changed_words = 0
+    spun_docs = []
+    for name, text in docs:
+        spun, subs = spinner.spin(text)
+        spun_docs.append((name, spun))
+        orig_words += nwords(text)
+        changed_words += sum(nwords(s.original) for s in subs)
+        t0 = time.perf_counter()
+        r = textfix.explain(spun, **opts)
+        elapsed += time.perf_counter() - t0
+        nbytes += len(spun.encode("utf-8"))
+        ds = score_doc(spun, subs, r.edits)
+        total.add(ds)
+        per_cat.setdefault(_corpus.category(name), DocScore()).add(ds)
+    for name, spun in spun_docs:
+        scores[name] = float(textfix.spin_score(spun, **opts))
+    return {"score": total, "per_cat": per_cat, "scores": scores,
+            "spin_rate": changed_words / orig_words if orig_words else 0.0,
+            "mb_per_s": nbytes / 1e6 / elapsed if elapsed else float("nan"), "seconds": elapsed}
+
+
+def hand_check(textfix, opts) -> list[dict]:
+    """The real examples against our hand restorations (word-level difflib alignment)."""
+    out = []
+    for name, spun, hand in _corpus.examples():
+        if hand is None:
+            out.append({"name": name, "error": f"no hand restoration in {_corpus.RESTORED}"})
+            continue
+        restored = textfix.restore(spun, **opts)
+        S = [m.group() for m in WORDS.finditer(spun)]
+        H = [m.group() for m in WORDS.finditer(hand)]
+        R = [m.group() for m in WORDS.finditer(restored)]
+        changed_h: set[int] = set()
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, S, H, autojunk=False).get_opcodes():
+            if op != "equal":
+                changed_h.update(range(j1, j2))
+        ok_h: set[int] = set()
+        sm = difflib.SequenceMatcher(None, H, R, autojunk=False)
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op == "equal":
+                ok_h.update(range(i1, i2))
+        missed = sorted(changed_h - ok_h)
+        broken = sorted(set(range(len(H))) - changed_h - ok_h)
+        # words textfix inserted where the spinner had changed nothing
+        inserted = 0
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op == "insert" and not ({i1 - 1, i1} & changed_h):
+                inserted += j2 - j1
+
+        def ctx(idx: list[int]) -> list[str]:
+            return [" ".join(H[max(0, i - 2):i + 3]) for i in idx]
+
+        out.append({"name": name, "words": len(H), "spinner_changed": len(changed_h),
+                    "restored": len(changed_h & ok_h), "not_restored": len(missed),
+                    "new_errors": len(broken) + inserted, "missed_context": ctx(missed),
+                    "broken_context": ctx(broken)})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", action="append", choices=sorted(CONFIGS),
+                    help="spinner configuration (repeatable); default: " + ", ".join(DEFAULT_CONFIGS))
+    ap.add_argument("--scorer", default="trigram", help="textfix context scorer(s): trigram, bigram, "
+                    "or both comma-separated")
+    ap.add_argument("--limit", type=int, help="use N articles (spread evenly over the categories)")
+    ap.add_argument("--min-confidence", type=float, help="passed to textfix")
+    ap.add_argument("--no-gating", action="store_true", help="textfix document_gating=False")
+    ap.add_argument("--tables", help="textfix tables, comma-separated (default: textfix's)")
+    ap.add_argument("--no-examples", action="store_true", help="skip the two real example articles")
+    ap.add_argument("--no-categories", action="store_true", help="skip the per-category tables")
+    ap.add_argument("--show", type=int, default=0, help="print N sample errors of each kind")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    args = ap.parse_args(argv)
+
+    import textfix
+
+    configs = args.config or list(DEFAULT_CONFIGS)
+    scorers = [s.strip() for s in args.scorer.split(",") if s.strip()]
+    docs = _corpus.bbc_articles(args.limit)
+    base_opts: dict = {}
+    if args.min_confidence is not None:
+        base_opts["min_confidence"] = args.min_confidence
+    if args.no_gating:
+        base_opts["document_gating"] = False
+    if args.tables:
+        base_opts["tables"] = tuple(t for t in args.tables.split(",") if t)
+
+    results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                                 "cpus": _cpus()},
+                     "textfix": getattr(textfix, "__version__", "?"), "docs": len(docs),
+                     "options": base_opts, "runs": [], "clean": {}, "examples": {}}
+    t_start = time.perf_counter()
+    for scorer in scorers:
+        opts = dict(base_opts, scorer=scorer)
+        textfix.restore("warm up the tables and the model", **opts)
+        clean = run_clean(textfix, docs, opts)
+        results["clean"][scorer] = clean
+        for cname in configs:
+            r = run_spun(textfix, docs, CONFIGS[cname], opts)
+            neg = [clean["scores"][n] for n, _ in docs]
+            pos = [r["scores"][n] for n, _ in docs]
+            r["auc"] = auc(pos, neg)
+            r["auc_per_cat"] = {
+                cat: auc([r["scores"][n] for n, _ in docs if _corpus.category(n) == cat],
+                         [clean["scores"][n] for n, _ in docs if _corpus.category(n) == cat])
+                for cat in sorted({_corpus.category(n) for n, _ in docs})}
+            r["config"] = cname
+            r["spinner"] = CONFIGS[cname].name
+            r["scorer"] = scorer
+            results["runs"].append(r)
+        if not args.no_examples:
+            results["examples"][scorer] = hand_check(textfix, opts)
+    results["seconds"] = time.perf_counter() - t_start
+
+    if args.json:
+        print(json.dumps(_jsonable(results), indent=1))
+    else:
+        print(markdown(results, args))
+    return 0
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+
+
+def _jsonable(results: dict) -> dict:
+    out = json.loads(json.dumps(results, default=lambda o: vars(o) if isinstance(o, DocScore) else str(o)))
+    for r in out["runs"]:
+        r.pop("scores", None)
+        for k in ("examples_wrong", "examples_fp"):
+            r["score"].pop(k, None)
+            for c in r["per_cat"].values():
+                c.pop(k, None)
+    for c in out["clean"].values():
+        c.pop("scores", None)
+    return out
+
+
+def markdown(res: dict, args) -> str:
+    L: list[str] = []
+    m = res["machine"]
+    L.append(f"textfix {res['textfix']} on {res['docs']} BBC articles; Python {m['python']}, "
+             f"{m['cpus']} CPUs; options {res['options'] or 'default'}; {res['seconds']:.0f} s in all.")
+    L.append("")
+    L.append("| spinner config | scorer | spun (rate) | restored | from thesaurus | from phrases | wrong "
+             "| missed | clean chg (spun) | clean chg (orig) | orig docs changed | AUC | MB/s |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in res["runs"]:
+        s: DocScore = r["score"]
+        c = res["clean"][r["scorer"]]
+        L.append(f"| {r['config']} (`{r['spinner']}`) | {r['scorer']} | {s.subs} ({r['spin_rate']:.1%}) "
+                 f"| {pct(s.restored, s.subs)} | {pct(s.restored_thes, s.subs_thes)} "
+                 f"| {pct(s.restored_phrase, s.subs_phrase)} | {pct(s.wrong, s.subs)} "
+                 f"| {pct(s.missed, s.subs)} | {pct(s.clean_changed, s.clean_words, 2)} "
+                 f"| {pct(c['changed'], c['words'], 3)} | {c['docs_changed']}/{c['docs']} "
+                 f"| {r['auc']:.4f} | {r['mb_per_s']:.2f} |")
+    bad = sum(r["score"].bad_edits for r in res["runs"])
+    if bad:
+        L.append(f"\n**{bad} edits did not match their span in the input (textfix bug).**")
+    for scorer, c in res["clean"].items():
+        L.append(f"\nClean originals, scorer {scorer}: {c['changed']} of {c['words']} words changed "
+                 f"({pct(c['changed'], c['words'], 3)}) in {c['docs_changed']} of {c['docs']} articles; "
+                 f"explain at {c['mb_per_s']:.2f} MB/s.")
+        if c["top_fp"]:
+            L.append("Most frequent edits on clean text: " + "; ".join(
+                f"{sp!r}->{orig!r} ({src}) x{n}" for (sp, orig, src), n in c["top_fp"][:10]))
+    if not args.no_categories:
+        for r in res["runs"]:
+            L.append(f"\nPer category, {r['config']}, scorer {r['scorer']}:\n")
+            L.append("| category | spun | restored | wrong | clean chg (spun) | clean chg (orig) | AUC |")
+            L.append("|---|---|---|---|---|---|---|")
+            c = res["clean"][r["scorer"]]
+            for cat, s in sorted(r["per_cat"].items()):
+                w, ch, _ = c["per_cat"].get(cat, [0, 0, 0])
+                L.append(f"| {cat} | {s.subs} | {pct(s.restored, s.subs)} | {pct(s.wrong, s.subs)} "
+                         f"| {pct(s.clean_changed, s.clean_words, 2)} | {pct(ch, w, 3)} "
+                         f"| {r['auc_per_cat'].get(cat, float('nan')):.4f} |")
+    if res["examples"]:
+        L.append("\nReal spun examples against the hand restorations (benchmarks/examples_restored/):\n")
+        L.append("| article | scorer | words | changed by the spinner | restored by textfix | "
+                 "not restored | new errors elsewhere |")
+        L.append("|---|---|---|---|---|---|---|")
+        for scorer, exs in res["examples"].items():
+            for e in exs:
+                if "error" in e:
+                    L.append(f"| {e['name']} | {scorer} | {e['error']} | | | | |")
+                    continue
+                L.append(f"| {e['name']} | {scorer} | {e['words']} | {e['spinner_changed']} "
+                         f"| {e['restored']} ({pct(e['restored'], e['spinner_changed'])}) "
+                         f"| {e['not_restored']} | {e['new_errors']} |")
+            tot_c = sum(e.get("spinner_changed", 0) for e in exs)
+            tot_r = sum(e.get("restored", 0) for e in exs)
+            tot_n = sum(e.get("new_errors", 0) for e in exs)
+            L.append(f"| **both** | {scorer} | | {tot_c} | {tot_r} ({pct(tot_r, tot_c)}) | {tot_c - tot_r} "
+                     f"| {tot_n} |")
+    if args.show:
+        for r in res["runs"]:
+            s = r["score"]
+            L.append(f"\nSample errors, {r['config']} / {r['scorer']}:")
+            L.append("  wrong (spun -> original, textfix gave): " + "; ".join(
+                f"{a}->{b} [{c}]" for a, b, c in s.examples_wrong[:args.show]))
+            L.append("  changed clean words (spun text): " + "; ".join(
+                f"{a}->{b}" for a, b in s.examples_fp[:args.show]))
+        for scorer, exs in res["examples"].items():
+            for e in exs:
+                if "error" in e:
+                    continue
+                L.append(f"\n{e['name']} / {scorer}: not restored: " + "; ".join(e["missed_context"][:args.show]))
+                L.append(f"{e['name']} / {scorer}: new errors at: " + "; ".join(e["broken_context"][:args.show]))
+    return "\n".join(L)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
