@@ -1,0 +1,435 @@
+"""Running textfix over many files: one job per file, in worker processes, results in input order.
+
+:func:`run_job` does everything for one file (read, restore, write atomically, build the diff or
+report) and never raises for a bad input: it returns a :class:`Result` with a one-line ``error``.
+:func:`run_jobs` feeds jobs to a process pool with a bounded number in flight (so a million files
+need no million futures), yields results in the order the jobs were given, survives a worker
+that dies (its files are reported as failed and left untouched), and stops cleanly on Ctrl-C.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import glob
+import io
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from .config import Config
+from .fileio import AtomicWriter, InputError, describe_os_error, open_text
+from .formats import UnifiedDiff, process
+
+__all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs"]
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to do with one input file."""
+
+    path: str                       # file to read; "-" for standard input
+    label: str                      # how the file is named in messages and reports
+    fmt: str                        # "text" | "html" | "jsonl"
+    config: Config
+    encoding: str = "utf-8"
+    field_name: str = "text"
+    dest: str | None = None         # write the restored file here (atomically)
+    backup: str | None = None       # with dest == path: keep the old version here
+    only_if_changed: bool = False   # --in-place: leave unchanged files alone
+    diff: bool = False              # build a unified diff
+    report: bool = False            # build the per-file JSON report
+    umask: int = 0o022
+
+
+@dataclass
+class Result:
+    label: str
+    ok: bool = True
+    error: str = ""
+    changed: bool = False
+    edits: int = 0
+    spin_score: float = 0.0
+    bytes_read: int = 0
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: str | None = None
+    #: The diff or JSON report (text), or, when large, ``spool_path`` to a temporary file holding it.
+    output: str = ""
+    spool_path: str | None = None
+
+    def take_output(self) -> Iterator[str]:
+        """Yield the diff/report text in parts, removing a spool file once read."""
+        if self.spool_path is None:
+            if self.output:
+                yield self.output
+            return
+        try:
+            with open(self.spool_path, encoding="utf-8", newline="") as fp:
+                while True:
+                    part = fp.read(1 << 20)
+                    if not part:
+                        break
+                    yield part
+        finally:
+            _unlink(self.spool_path)
+            self.spool_path = None
+
+    def discard_output(self) -> None:
+        if self.spool_path is not None:
+            _unlink(self.spool_path)
+            self.spool_path = None
+        self.output = ""
+
+
+class Interrupted(Exception):
+    """The run was interrupted (Ctrl-C, SIGTERM) while a file was being processed."""
+
+
+_interrupted = False
+
+
+def _check_interrupt() -> None:
+    if _interrupted:
+        raise Interrupted()
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+class _Spool:
+    """Collects text in memory, moving it to a temporary file past ``limit`` characters."""
+
+    def __init__(self, limit: int = 4 * 1024 * 1024) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.fp: io.TextIOWrapper | None = None
+        self.path: str | None = None
+
+    def write(self, text: str) -> None:
+        if self.fp is not None:
+            self.fp.write(text)
+            return
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > self.limit:
+            fd, self.path = tempfile.mkstemp(prefix="textfix-report-", suffix=".tmp")
+            self.fp = open(fd, "w", encoding="utf-8", newline="")
+            self.fp.write("".join(self.parts))
+            self.parts = []
+
+    def finish(self, result: Result) -> None:
+        if self.fp is not None:
+            self.fp.close()
+            result.spool_path = self.path
+        else:
+            result.output = "".join(self.parts)
+
+    def discard(self) -> None:
+        if self.fp is not None:
+            self.fp.close()
+        if self.path is not None:
+            _unlink(self.path)
+        self.parts = []
+
+
+def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = None) -> Result:
+    """Process one file. Input errors become ``Result(ok=False, error=...)``; nothing is written
+    then (a half-written temporary file is removed, ``dest`` keeps its old content).
+
+    ``stdin`` is the stream to read when ``job.path == "-"``; ``sink`` receives the restored bytes
+    when the job has no ``dest``.
+    """
+    import textfix
+
+    result = Result(job.label)
+    spool = _Spool()
+    writer: AtomicWriter | None = None
+    finished = False
+    try:
+        try:
+            if job.path == "-":
+                if stdin is None:  # pragma: no cover - programming error
+                    raise InputError("-: standard input is not available here")
+                fp: BinaryIO = stdin
+                close = False
+            else:
+                fp = open(job.path, "rb")
+                close = True
+        except OSError as exc:
+            raise InputError(f"{job.label}: cannot read: {describe_os_error(exc)}") from None
+        try:
+            writer = _process(job, fp, result, spool, sink, textfix.explain)
+        finally:
+            if close:
+                fp.close()
+        if writer is not None:
+            if result.changed or not job.only_if_changed:
+                try:
+                    writer.commit()
+                except OSError as exc:
+                    raise InputError(f"{job.label}: cannot write {job.dest}: "
+                                     f"{describe_os_error(exc)}") from None
+                result.written = job.dest
+            else:
+                writer.abort()
+        spool.finish(result)
+        finished = True
+    except InputError as exc:
+        result.ok, result.error = False, str(exc)
+    except OSError as exc:
+        result.ok, result.error = False, f"{job.label}: {describe_os_error(exc)}"
+    except (ValueError, TypeError, LookupError, RuntimeError) as exc:
+        # a failure inside textfix itself on this input: report it, keep going with the rest
+        result.ok, result.error = False, f"{job.label}: textfix failed: {type(exc).__name__}: {exc}"
+    finally:
+        if writer is not None:
+            writer.abort()  # no-op after a commit
+        if not finished:
+            spool.discard()
+            result.output = ""
+            result.changed = False if result.written is None else result.changed
+    return result
+
+
+def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: BinaryIO | None,
+             explain_fn: Callable[..., object]) -> AtomicWriter | None:
+    """Read, restore and write to a temporary file; returns the uncommitted writer, if any."""
+    config = job.config
+    stream = open_text(fp, job.label, job.encoding)
+
+    def explain(text: str):  # noqa: ANN202 - returns textfix.Explanation
+        _check_interrupt()
+        return explain_fn(text, config)
+
+    writer: AtomicWriter | None = None
+    out: BinaryIO | None = sink
+    if job.dest is not None:
+        if job.path != "-" and not job.only_if_changed and _same_file(job.path, job.dest):
+            raise InputError(f"{job.label}: refusing to overwrite the input file {job.dest} "
+                             f"(use --in-place to rewrite files)")
+        try:
+            parent = os.path.dirname(job.dest)
+            if parent:
+                os.makedirs(parent, exist_ok=True)
+            writer = AtomicWriter(job.dest, backup=job.backup, umask=job.umask,
+                                  mode=None if job.only_if_changed else 0o666 & ~job.umask)
+        except OSError as exc:
+            raise InputError(f"{job.label}: cannot write {job.dest}: {describe_os_error(exc)}") from None
+    try:
+        encoder = _encoder(stream.codec)
+        if writer is not None:
+            writer.write(stream.bom)
+        elif out is not None:
+            out.write(stream.bom)
+        diff = UnifiedDiff(job.label, job.dest or job.label, spool.write) if job.diff else None
+        edits: list[dict[str, object]] = []
+        notes: list[str] = []
+        total_w = 0
+        total_s = 0.0
+        for piece in process(job.fmt, stream.pieces, explain, field_name=job.field_name):
+            if piece.edits:
+                result.changed = result.changed or piece.out != piece.src
+                result.edits += len(piece.edits)
+                if job.report:
+                    edits.extend(piece.edits)
+            for score, weight in piece.scores:
+                total_s += score * weight
+                total_w += weight
+            for note in piece.notes:
+                if note not in notes:
+                    notes.append(note)
+            result.warnings.extend(piece.warnings)
+            if writer is not None or out is not None:
+                try:
+                    data = encoder(piece.out)
+                except UnicodeEncodeError as exc:
+                    raise InputError(f"{job.label}: the restored text cannot be written in "
+                                     f"{stream.codec}: {exc.reason}") from None
+                if writer is not None:
+                    try:
+                        writer.write(data)
+                    except OSError as exc:
+                        raise InputError(f"{job.label}: cannot write {job.dest}: "
+                                         f"{describe_os_error(exc)}") from None
+                else:
+                    out.write(data)  # type: ignore[union-attr]
+            if diff is not None:
+                diff.feed(piece.src, piece.out)
+            _check_interrupt()
+        if diff is not None:
+            diff.close()
+        result.spin_score = round(total_s / total_w, 4) if total_w else 0.0
+        result.notes = notes
+        result.bytes_read = stream.bytes_read
+        if job.report:
+            obj = {"path": job.label, "format": job.fmt, "spin_score": result.spin_score,
+                   "changed": result.changed, "edits": edits, "notes": notes}
+            spool.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        done, writer = writer, None
+        return done
+    finally:
+        if writer is not None:
+            writer.abort()
+
+
+def _encoder(codec: str) -> Callable[[str], bytes]:
+    import codecs
+
+    enc = codecs.getincrementalencoder(codec)("strict")
+    return enc.encode
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+# --------------------------------------------------------------------------- many jobs
+
+def _worker_init() -> None:
+    """Workers note Ctrl-C / SIGTERM and stop at the next safe point (no half-written files)."""
+    def stop(signum: int, frame: object) -> None:
+        global _interrupted
+        _interrupted = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _run_in_worker(job: Job) -> Result:
+    if _interrupted:
+        return Result(job.label, ok=False, error=f"{job.label}: not processed (interrupted)")
+    try:
+        return run_job(job)
+    except Interrupted:
+        return Result(job.label, ok=False, error=f"{job.label}: interrupted, left unchanged")
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the loaded tables with the workers for free; fall back elsewhere (macOS, Windows)
+    if "fork" in methods and sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _cleanup_temp_files(job: Job) -> None:
+    """Remove temporary files a killed worker may have left for ``job``."""
+    if job.dest is None:
+        return
+    directory, name = os.path.split(job.dest)
+    for path in glob.glob(os.path.join(glob.escape(directory or "."), f".{glob.escape(name)}.textfix-*.tmp")):
+        _unlink(path)
+
+
+def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], None] | None = None,
+             on_pool_stop: Callable[[], None] | None = None, max_restarts: int = 2) -> Iterator[Result]:
+    """Run ``jobs`` on ``workers`` processes and yield their results in the jobs' order.
+
+    At most ``8 * workers`` jobs are in flight. If a worker process dies, the files it may have
+    been working on are reported as failed (they were not changed: writes are atomic) and a new
+    pool takes over, at most ``max_restarts`` times; after that the remaining files are reported
+    as not processed. ``KeyboardInterrupt`` propagates after in-flight jobs have stopped.
+    """
+    it = iter(jobs)
+    window = max(4, 8 * workers)
+    restarts = 0
+    pending: deque[tuple[Job, cf.Future[Result]]] = deque()
+    exhausted = False
+    ctx = _mp_context()
+
+    def new_pool() -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+
+    pool = new_pool()
+    started = False
+    try:
+        while True:
+            while not exhausted and len(pending) < window:
+                try:
+                    job = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                try:
+                    pending.append((job, pool.submit(_run_in_worker, job)))
+                except cf.process.BrokenProcessPool:
+                    pending.append((job, _failed_future(job)))
+            if not started:
+                started = True
+                if on_pool_start is not None:
+                    on_pool_start()
+            if not pending:
+                return
+            job, fut = pending.popleft()
+            try:
+                result = fut.result()
+            except cf.process.BrokenProcessPool:
+                # A worker died (killed, out of memory, crashed): none of the in-flight files
+                # was changed. Report them and carry on with a fresh pool.
+                broken = [(job, fut)] + list(pending)
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                restarts += 1
+                give_up = restarts > max_restarts
+                if on_pool_stop is not None:
+                    on_pool_stop()
+                for j, f in broken:
+                    res = None
+                    if f.done() and not f.cancelled() and f.exception() is None:
+                        res = f.result()
+                    if res is None:
+                        _cleanup_temp_files(j)
+                        res = Result(j.label, ok=False,
+                                     error=f"{j.label}: a worker process died while this file was "
+                                           f"being processed; the file is intact")
+                    yield res
+                if give_up:
+                    for j in it:
+                        yield Result(j.label, ok=False,
+                                     error=f"{j.label}: not processed (worker processes keep dying)")
+                    return
+                pool = new_pool()
+                started = False
+                continue
+            yield result
+    except BaseException:
+        for _, fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for _, fut in pending:
+            if fut.done() and not fut.cancelled():
+                try:
+                    fut.result().discard_output()
+                except BaseException:
+                    pass
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _failed_future(job: Job) -> cf.Future[Result]:
+    fut: cf.Future[Result] = cf.Future()
+    fut.set_exception(cf.process.BrokenProcessPool("pool broken"))
+    return fut

@@ -1,0 +1,899 @@
+"""The ``textfix`` command: ``clean``, ``scan`` and ``explain``.
+
+``main(argv) -> int`` never calls ``sys.exit`` itself, so it can be tested in-process;
+``python -m textfix`` and the ``textfix`` console script both end in ``raise SystemExit(main())``.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import dataclasses
+import io
+import itertools
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from . import __version__
+from .batch import Job, Result, run_job, run_jobs, default_jobs
+from .config import SCORER_NAMES, TABLE_NAMES, Config
+from .fileio import DEFAULT_GLOBS, Found, InputError, iter_files, open_text, resolve_encoding
+from .formats import FORMATS, format_for_path
+
+__all__ = ["main", "EXIT_OK", "EXIT_CHANGED", "EXIT_USAGE", "EXIT_FAILED", "EXIT_INTERRUPTED"]
+
+EXIT_OK = 0
+EXIT_CHANGED = 1       # --check: something would change
+EXIT_USAGE = 2         # bad command line
+EXIT_FAILED = 3        # some inputs could not be processed
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES = """\
+exit status:
+  0  success
+  1  with --check: some file would change
+  2  usage error (bad option or combination of options)
+  3  some inputs failed (unreadable, binary, not valid in the encoding, not writable);
+     the other inputs were still processed. 3 wins over 1.
+  130 interrupted (Ctrl-C); every file is either untouched or completely rewritten
+"""
+
+MAIN_DESCRIPTION = """\
+Restore text that an article spinner rewrote with synonyms ("A uncommon journey by Russia's
+protection minister" -> "A rare trip by Russia's defense minister"). Clean text is left alone.
+"""
+
+MAIN_EPILOG = f"""\
+commands:
+  clean    restore files, folders or standard input (to stdout, a mirror folder, or in place)
+  scan     list files with their spin score and number of suspected spun phrases
+  explain  show every edit in context, with its confidence and reason
+
+Run "textfix COMMAND --help" for the options of a command.
+
+examples:
+  textfix clean article.txt > restored.txt
+  textfix clean scraped/ --diff | less
+  textfix clean scraped/ -o restored/
+  textfix scan scraped/ --sort score --threshold 0.5
+  textfix explain "A uncommon journey by the protection minister"
+
+{EXIT_CODES}"""
+
+CLEAN_DESCRIPTION = """\
+Restore spun phrases in files. PATH is a file, a folder (searched recursively for the --glob
+patterns; hidden files and symbolic links are skipped) or - for standard input.
+
+Where the result goes:
+  one input, no other option   the restored text is printed on stdout
+  -o DIR                       the restored files are written under DIR, mirroring the inputs
+  --in-place                   changed files are rewritten (unchanged ones are not touched)
+  --diff / --jsonl / --check   report only, nothing is written (unless with -o / --in-place)
+
+An input is never overwritten without --in-place. Every write goes to a hidden temporary file
+in the same folder that is renamed over the target only when complete, so an interrupted run
+(Ctrl-C, kill, full disk) leaves each file either as it was or fully restored.
+
+Formats: plain text; HTML (.html .htm .xhtml, or --format html), where only visible text is
+restored and all markup stays byte-for-byte; JSON Lines (.jsonl .ndjson, or --format jsonl),
+where only the --field string of each record is rewritten and everything else is kept.
+Encoding: UTF-8 unless --encoding; a byte-order mark and CRLF line ends are kept. A file that
+is binary or not valid in the encoding is reported (with the byte offset) and skipped.
+
+Large files are read in bounded memory: plain text is judged in documents of about 64 K
+characters of whole paragraphs (a typical article is judged whole), HTML in stretches of
+about 64 K characters of visible text, JSON Lines one record at a time.
+"""
+
+CLEAN_EPILOG = f"""\
+examples:
+  textfix clean article.txt > restored.txt       one file to stdout
+  textfix clean --format html - < page.html      standard input
+  textfix clean scraped/ -o restored/            mirror a folder of .txt/.html/.jsonl files
+  textfix clean scraped/ --diff | less           see what would change (a unified diff)
+  textfix clean scraped/ --jsonl > report.jsonl  one JSON object per file, with every edit
+  textfix clean scraped/ --in-place --backup .orig
+  textfix clean dump.jsonl --field body -o out/  JSON Lines: restore each record's "body"
+  textfix clean scraped/ --check                 for CI: exit 1 if anything would change
+  textfix clean scraped/ --min-confidence 0.8    more cautious
+
+{EXIT_CODES}"""
+
+SCAN_DESCRIPTION = """\
+One row per file: its spin score (0 clean .. 1 certainly spun; for a large file the
+length-weighted mean over its documents) and the number of phrases textfix would restore.
+A table on a terminal, plain columns when piped, or --jsonl / --csv. Nothing is written.
+"""
+
+SCAN_EPILOG = f"""\
+examples:
+  textfix scan scraped/
+  textfix scan scraped/ --sort score --threshold 0.5     only the spun files, worst first
+  textfix scan scraped/ --csv > scores.csv
+
+{EXIT_CODES}"""
+
+EXPLAIN_DESCRIPTION = """\
+Restore one text and show every edit in its context: the spun words, the likely original,
+the confidence and why. TEXT is the text itself; - (or no TEXT with piped input) reads
+standard input. Coloured on a terminal, plain when piped; --json for a program.
+"""
+
+EXPLAIN_EPILOG = f"""\
+examples:
+  textfix explain "A uncommon journey by Russia's protection minister final week"
+  textfix explain - < article.txt
+  textfix explain --json - < article.txt | jq .edits
+
+{EXIT_CODES}"""
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _unit_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _add_config_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("restoring options (see textfix.Config)")
+    g.add_argument("--min-confidence", type=_unit_float, metavar="X",
+                   help="make an edit only when its confidence is at least X (0..1, default 0.5; "
+                        "higher is more cautious)")
+    for name, what in (("quotes", "text inside quotation marks"),
+                       ("names", "capitalised words that do not start a sentence"),
+                       ("urls", "URLs and e-mail addresses"),
+                       ("numbers", "numbers and figures")):
+        g.add_argument(f"--no-protect-{name}", dest=f"protect_{name}", action="store_const",
+                       const=False, default=None, help=f"also restore {what} (left alone by default)")
+    g.add_argument("--no-adaptive-protection", dest="adaptive_protection", action="store_const",
+                   const=False, default=None,
+                   help="never lift the protections above, even in documents whose quotes or "
+                        "names were visibly spun too")
+    g.add_argument("--no-document-gating", dest="document_gating", action="store_const",
+                   const=False, default=None,
+                   help="judge each phrase on its own instead of first asking whether the whole "
+                        "document looks spun (changes clean text more often)")
+    g.add_argument("--tables", metavar="NAMES",
+                   help=f"comma-separated tables that propose candidates (default: {','.join(TABLE_NAMES)})")
+    g.add_argument("--scorer", choices=SCORER_NAMES, help="context model (default: trigram)")
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, or - for standard input")
+    g = p.add_argument_group("input")
+    g.add_argument("--glob", action="append", metavar="PATTERN",
+                   help="in folders, the file names to take (repeatable; default: "
+                        f"{' '.join(DEFAULT_GLOBS)})")
+    g.add_argument("--format", choices=("auto",) + FORMATS, default="auto",
+                   help="how to read files (default auto: by extension, text for stdin and others)")
+    g.add_argument("--field", default="text", metavar="NAME",
+                   help="JSON Lines: the string field to restore (default: text)")
+    g.add_argument("--encoding", default="utf-8", metavar="ENC",
+                   help="encoding of the inputs, also used to write them (default: utf-8)")
+    g.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                   help=f"worker processes (default: all cores, here {default_jobs()})")
+    g.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar, summary or per-file remarks on stderr (errors still)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="textfix", description=MAIN_DESCRIPTION, epilog=MAIN_EPILOG,
+                     formatter_class=_formatter)
+    parser.add_argument("--version", action="version", version=f"textfix {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    clean = sub.add_parser("clean", help="restore files, folders or standard input",
+                           description=CLEAN_DESCRIPTION, epilog=CLEAN_EPILOG, formatter_class=_formatter)
+    _add_input_options(clean)
+    out = clean.add_argument_group("output")
+    where = out.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", metavar="DIR",
+                       help="write restored files under DIR, mirroring the inputs' tree")
+    where.add_argument("--in-place", action="store_true",
+                       help="rewrite changed input files (atomically)")
+    out.add_argument("--backup", metavar="SUFFIX",
+                     help="with --in-place: keep each changed file's old version as FILE+SUFFIX")
+    show = out.add_mutually_exclusive_group()
+    show.add_argument("--diff", action="store_true",
+                      help="print a unified diff of what changes (nothing is written unless -o/--in-place)")
+    show.add_argument("--jsonl", action="store_true",
+                      help="print one JSON object per file: path, spin_score, changed, edits (with "
+                           "offsets, confidence, source), notes; or path and error")
+    out.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 if any file would change (for CI)")
+    _add_config_options(clean)
+    clean.set_defaults(func=_cmd_clean)
+
+    scan = sub.add_parser("scan", help="list files with their spin score",
+                          description=SCAN_DESCRIPTION, epilog=SCAN_EPILOG, formatter_class=_formatter)
+    _add_input_options(scan)
+    so = scan.add_argument_group("output")
+    fmt = so.add_mutually_exclusive_group()
+    fmt.add_argument("--jsonl", action="store_true", help="one JSON object per file")
+    fmt.add_argument("--csv", action="store_true", help="CSV with a header row")
+    so.add_argument("--sort", choices=("path", "score", "edits"), default="path",
+                    help="row order: path (the input order, default), or score / edits (highest first)")
+    so.add_argument("--threshold", type=_unit_float, metavar="X",
+                    help="list only files whose spin score is at least X")
+    _add_config_options(scan)
+    scan.set_defaults(func=_cmd_scan)
+
+    exp = sub.add_parser("explain", help="show each edit in context",
+                         description=EXPLAIN_DESCRIPTION, epilog=EXPLAIN_EPILOG, formatter_class=_formatter)
+    exp.add_argument("text", nargs="?", metavar="TEXT", help="the text, or - for standard input")
+    exp.add_argument("--encoding", default="utf-8", metavar="ENC",
+                     help="encoding of standard input (default: utf-8)")
+    exp.add_argument("--context", type=int, default=40, metavar="N",
+                     help="characters of context shown each side of an edit (default 40)")
+    exp.add_argument("--json", action="store_true",
+                     help="print the explanation as one JSON object")
+    _add_config_options(exp)
+    exp.set_defaults(func=_cmd_explain)
+    return parser
+
+
+# --------------------------------------------------------------------------- entry point
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see ``textfix --help``)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"textfix: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"textfix {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("textfix: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (e.g. "| head"): stop quietly
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _config(args: argparse.Namespace) -> Config:
+    kw: dict[str, object] = {}
+    for f in dataclasses.fields(Config):
+        value = getattr(args, f.name, None)
+        if value is not None:
+            kw[f.name] = value
+    if isinstance(kw.get("tables"), str):
+        kw["tables"] = tuple(t.strip() for t in str(kw["tables"]).split(",") if t.strip())
+    try:
+        return Config(**kw)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _encoding(name: str) -> str:
+    try:
+        return resolve_encoding(name)
+    except LookupError:
+        raise UsageError(f"unknown encoding {name!r}") from None
+
+
+# --------------------------------------------------------------------------- output helpers
+
+def _write_stdout(text: str) -> None:
+    buf = getattr(sys.stdout, "buffer", None)
+    if buf is None:
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        buf.write(text.encode("utf-8"))
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@dataclass
+class _Stats:
+    files: int = 0
+    changed: int = 0
+    edits: int = 0
+    failed: int = 0
+    spun: int = 0
+    bytes: int = 0
+    start: float = field(default_factory=time.monotonic)
+
+    def add(self, r: Result) -> None:
+        self.files += 1
+        self.bytes += r.bytes_read
+        if not r.ok:
+            self.failed += 1
+            return
+        self.edits += r.edits
+        self.changed += r.changed
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class _Console:
+    """Messages on stderr, and a progress bar there when it is a terminal."""
+
+    def __init__(self, quiet: bool, progress: bool) -> None:
+        self.quiet = quiet
+        self.show_progress = progress and not quiet and _stderr_is_tty()
+        self.progress = None
+        self.task = None
+        self.total: int | None = None
+        self.mb = 0.0
+
+    def start(self) -> None:
+        if not self.show_progress or self.progress is not None:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+            TimeRemainingColumn
+
+        self.progress = Progress(TextColumn("textfix"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("files {task.fields[mb]:.1f} MB"), TimeElapsedColumn(),
+                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self.task = self.progress.add_task("files", total=self.total, mb=self.mb)
+        self.progress.start()
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def advance(self, r: Result) -> None:
+        self.mb += r.bytes_read / 1e6
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, mb=self.mb)  # type: ignore[arg-type]
+        elif self.task is None and self.show_progress:
+            pass
+
+    def error(self, msg: str) -> None:
+        self._print(f"textfix: {msg}")
+
+    def info(self, msg: str) -> None:
+        if not self.quiet:
+            self._print(msg)
+
+    def _print(self, msg: str) -> None:
+        if self.progress is not None:
+            self.progress.console.print(msg, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- gathering inputs
+
+@dataclass
+class _Inputs:
+    """The inputs of a run: each PATH argument checked, folders walked lazily."""
+
+    args: list[str]
+    globs: tuple[str, ...]
+    exclude: list[str] = field(default_factory=list)
+    skip_suffix: str | None = None
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        kinds = []
+        for p in self.args:
+            if p == "-":
+                kinds.append("stdin")
+            elif os.path.isdir(p):
+                kinds.append("dir")
+            elif os.path.exists(p):
+                kinds.append("file")
+            else:
+                kinds.append("missing")
+                self.missing.append(p)
+        self.kinds = kinds
+        if self.args.count("-") > 1:
+            raise UsageError("- (standard input) can be given only once")
+
+    def __iter__(self) -> Iterator[tuple[str, Found]]:
+        """(argument, found file) pairs, in argument order, folders sorted."""
+        for arg, kind in zip(self.args, self.kinds):
+            if kind == "stdin":
+                yield arg, Found("-", "-", None)
+            elif kind == "file":
+                yield arg, Found(arg, os.path.basename(arg), None)
+            elif kind == "dir":
+                try:
+                    for f in iter_files(arg, self.globs, exclude=self.exclude, stale=self.stale):
+                        if self.skip_suffix and f.path.endswith(self.skip_suffix):
+                            continue
+                        yield arg, f
+                except InputError as exc:
+                    self.missing.append(str(exc))
+
+    def count(self) -> int:
+        saved = self.stale, self.missing
+        self.stale, self.missing = [], list(self.missing)
+        try:
+            return sum(1 for _ in self)
+        finally:
+            self.stale, self.missing = saved
+
+
+def _label(arg: str, f: Found) -> str:
+    if f.root is None:
+        return arg
+    return os.path.join(arg, f.rel)
+
+
+def _fmt(args: argparse.Namespace, path: str) -> str:
+    if args.format != "auto":
+        return args.format
+    return "text" if path == "-" else format_for_path(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# --------------------------------------------------------------------------- clean
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    config = _config(args)
+    encoding = _encoding(args.encoding)
+    writes = bool(args.output or args.in_place)
+    if args.backup is not None and not args.in_place:
+        raise UsageError("--backup works only with --in-place")
+    if args.backup is not None and (not args.backup or os.sep in args.backup):
+        raise UsageError("--backup needs a suffix such as .orig (no path separator)")
+    if args.check and writes:
+        raise UsageError("--check changes nothing, so it cannot be used with -o or --in-place")
+    inputs = _Inputs(list(args.paths), tuple(args.glob or DEFAULT_GLOBS),
+                     skip_suffix=args.backup if args.in_place else None)
+    if "-" in args.paths and writes:
+        raise UsageError("standard input (-) can only be restored to stdout or reported "
+                         "(--diff, --jsonl, --check), not written with -o or --in-place")
+    to_stdout = not writes and not (args.diff or args.jsonl or args.check)
+    if to_stdout and (len(args.paths) != 1 or inputs.kinds[0] == "dir"):
+        raise UsageError("several inputs: say where the results go with -o DIR or --in-place, or "
+                         "report with --diff, --jsonl or --check (only a single file or - is "
+                         "restored to stdout)")
+    out_dir = None
+    if args.output:
+        out_dir = args.output
+        if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+            raise UsageError(f"-o {out_dir}: exists and is not a folder")
+        if len(args.paths) > 1:
+            names = [os.path.basename(os.path.normpath(p)) for p in args.paths]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise UsageError(f"with -o, inputs {', '.join(dupes)} would land on the same names; "
+                                 "give their parent folder instead")
+        real_out = os.path.realpath(out_dir)
+        for p, kind in zip(args.paths, inputs.kinds):
+            if kind == "dir" and (real_out + os.sep).startswith(os.path.realpath(p) + os.sep):
+                inputs.exclude.append(out_dir)
+    umask = _umask()
+    single_dir = len(args.paths) == 1
+
+    def jobs() -> Iterator[Job]:
+        for arg, f in inputs:
+            dest = backup = None
+            if out_dir is not None:
+                if f.root is None:
+                    dest = os.path.join(out_dir, os.path.basename(f.path))
+                elif single_dir:
+                    dest = os.path.join(out_dir, f.rel)
+                else:
+                    dest = os.path.join(out_dir, os.path.basename(os.path.normpath(arg)), f.rel)
+            elif args.in_place:
+                dest = os.path.realpath(f.path)
+                backup = dest + args.backup if args.backup else None
+            yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
+                      encoding=encoding, field_name=args.field, dest=dest, backup=backup,
+                      only_if_changed=bool(args.in_place), diff=args.diff, report=args.jsonl,
+                      umask=umask)
+
+    con = _Console(args.quiet, progress=True)
+    stats = _Stats()
+    for m in inputs.missing:
+        con.error(f"{m}: no such file or folder")
+        stats.files += 1
+        stats.failed += 1
+        if args.jsonl:
+            _write_stdout(json.dumps({"path": m, "error": f"{m}: no such file or folder"}) + "\n")
+
+    if to_stdout:
+        if inputs.kinds[0] == "missing":
+            return EXIT_FAILED
+        job = next(jobs())
+        with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as sink:
+            result = run_job(job, stdin=_stdin_binary(), sink=sink)  # type: ignore[arg-type]
+            stats.add(result)
+            if result.ok:
+                sink.seek(0)
+                out = getattr(sys.stdout, "buffer", None)
+                sys.stdout.flush()
+                while True:
+                    block = sink.read(1 << 20)
+                    if not block:
+                        break
+                    if out is None:
+                        sys.stdout.write(block.decode("utf-8", "replace"))
+                    else:
+                        out.write(block)
+                sys.stdout.flush()
+            else:
+                con.error(result.error)
+        _print_warnings(con, result)
+        _summary(con, stats, args, "clean")
+        return EXIT_FAILED if stats.failed else EXIT_OK
+
+    interrupted = False
+    try:
+        for result in _run(args, inputs, jobs, con):
+            stats.add(result)
+            con.advance(result)
+            if not result.ok:
+                con.error(result.error)
+                if args.jsonl:
+                    _write_stdout(json.dumps({"path": result.label, "error": result.error},
+                                             ensure_ascii=False) + "\n")
+                continue
+            if args.check and result.changed:
+                con.info(f"would change {result.label} ({_plural(result.edits, 'edit')})")
+            _print_warnings(con, result)
+            for part in result.take_output():
+                _write_stdout(part)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        con.stop()
+    if inputs.stale:
+        con.info(f"textfix: note: {_plural(len(inputs.stale), 'temporary file')} left by an "
+                 f"interrupted run (e.g. {inputs.stale[0]}) were skipped; they can be deleted")
+    _summary(con, stats, args, "clean")
+    if interrupted:
+        con.error("interrupted; files not yet processed were left as they are")
+        return EXIT_INTERRUPTED
+    if stats.failed:
+        return EXIT_FAILED
+    if args.check and stats.changed:
+        return EXIT_CHANGED
+    return EXIT_OK
+
+
+def _stdin_binary() -> io.BufferedIOBase:
+    buf = getattr(sys.stdin, "buffer", None)
+    if buf is not None:
+        return buf
+    return io.BytesIO(sys.stdin.read().encode("utf-8"))  # pragma: no cover - a replaced sys.stdin
+
+
+def _print_warnings(con: _Console, result: Result) -> None:
+    for w in result.warnings:
+        con.info(f"textfix: {result.label}: {w}")
+
+
+def _run(args: argparse.Namespace, inputs: _Inputs, jobs_fn, con: _Console) -> Iterator[Result]:  # noqa: ANN001
+    """Results of all jobs in input order, in worker processes when that helps."""
+    if con.show_progress:
+        con.total = inputs.count()
+    workers = args.jobs or default_jobs()
+    jobs = jobs_fn()
+    first = list(_take(jobs, 2))
+    stdin_first = bool(first) and first[0].path == "-"
+    old_term = _on_sigterm()
+    try:
+        if workers > 1 and len(first) > 1:
+            rest = itertools.chain(first, jobs)
+            if stdin_first:  # standard input cannot go to a worker process
+                yield run_job(next(rest), stdin=_stdin_binary())
+            _warm_up(first[-1].config)
+            gen = run_jobs(rest, workers, on_pool_start=con.start, on_pool_stop=con.stop)
+            with contextlib.closing(gen):
+                yield from gen
+        else:
+            con.start()
+            for job in [*first, *jobs]:
+                yield run_job(job, stdin=_stdin_binary() if job.path == "-" else None)
+    finally:
+        _restore_sigterm(old_term)
+
+
+def _take(it: Iterator[Job], n: int) -> Iterator[Job]:
+    for _ in range(n):
+        try:
+            yield next(it)
+        except StopIteration:
+            return
+
+
+def _warm_up(config: Config) -> None:
+    """Load the tables once before forking, so every worker shares them."""
+    import textfix
+
+    with contextlib.suppress(Exception):
+        textfix.explain("A short text to load the tables.", config)
+
+
+def _on_sigterm() -> object:
+    """Treat SIGTERM like Ctrl-C (stop cleanly) while a run is going on."""
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _restore_sigterm(old: object) -> None:
+    if old is not None:
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGTERM, old)  # type: ignore[arg-type]
+
+
+def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: str) -> None:
+    secs = max(time.monotonic() - stats.start, 1e-6)
+    mb = stats.bytes / 1e6
+    if command == "scan":
+        head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun, " \
+               f"{_plural(stats.edits, 'suspected phrase')}"
+    else:
+        verb = "would change" if args.check or (not args.output and not args.in_place) else "changed"
+        head = f"{_plural(stats.files, 'file')}, {stats.changed} {verb}, {_plural(stats.edits, 'edit')}"
+    con.info(f"textfix: {head}, {stats.failed} failed; {mb:.1f} MB in {secs:.1f} s "
+             f"({mb / secs:.1f} MB/s)")
+
+
+# --------------------------------------------------------------------------- scan
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    config = _config(args)
+    encoding = _encoding(args.encoding)
+    inputs = _Inputs(list(args.paths), tuple(args.glob or DEFAULT_GLOBS))
+
+    def jobs() -> Iterator[Job]:
+        for arg, f in inputs:
+            yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
+                      encoding=encoding, field_name=args.field)
+
+    con = _Console(args.quiet, progress=True)
+    stats = _Stats()
+    threshold = args.threshold
+    spun_at = 0.5 if threshold is None else threshold
+    table = not (args.jsonl or args.csv) and _stdout_is_tty()
+    rows: list[Result] = []
+    writer = csv.writer(_CsvOut(), lineterminator="\n") if args.csv else None
+    if writer is not None:
+        writer.writerow(["path", "spin_score", "edits", "error"])
+    for m in inputs.missing:
+        con.error(f"{m}: no such file or folder")
+        stats.files += 1
+        stats.failed += 1
+    collect = table or args.sort != "path"
+    interrupted = False
+    try:
+        for r in _run(args, inputs, jobs, con):
+            stats.add(r)
+            con.advance(r)
+            if not r.ok:
+                con.error(r.error)
+            elif r.spin_score >= spun_at:
+                stats.spun += 1
+            if r.ok and threshold is not None and r.spin_score < threshold:
+                continue
+            if collect:
+                rows.append(r)
+            else:
+                _scan_row(args, writer, r)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        con.stop()
+    if collect:
+        if args.sort == "score":
+            rows.sort(key=lambda r: (-r.spin_score, -r.edits, not r.ok))
+        elif args.sort == "edits":
+            rows.sort(key=lambda r: (-r.edits, -r.spin_score, not r.ok))
+        if table:
+            _scan_table(rows)
+        else:
+            for r in rows:
+                _scan_row(args, writer, r)
+    _summary(con, stats, args, "scan")
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if stats.failed else EXIT_OK
+
+
+class _CsvOut:
+    def write(self, s: str) -> None:
+        _write_stdout(s)
+
+
+def _stdout_is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _scan_row(args: argparse.Namespace, writer: object, r: Result) -> None:
+    if args.jsonl:
+        obj: dict[str, object] = {"path": r.label}
+        if r.ok:
+            obj.update(spin_score=r.spin_score, edits=r.edits)
+        else:
+            obj["error"] = r.error
+        _write_stdout(json.dumps(obj, ensure_ascii=False) + "\n")
+    elif writer is not None:
+        if r.ok:
+            writer.writerow([r.label, f"{r.spin_score:.4f}", r.edits, ""])  # type: ignore[attr-defined]
+        else:
+            writer.writerow([r.label, "", "", r.error])  # type: ignore[attr-defined]
+    elif r.ok:
+        _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.label}\n")
+
+
+def _scan_table(rows: list[Result]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(show_edge=False, pad_edge=False)
+    t.add_column("spin score", justify="right")
+    t.add_column("suspected", justify="right")
+    t.add_column("file", overflow="fold")
+    for r in rows:
+        if not r.ok:
+            t.add_row("", "", f"[red]{_esc(r.error)}[/red]")
+            continue
+        style = "red" if r.spin_score >= 0.5 else ("yellow" if r.spin_score >= 0.2 else "green")
+        t.add_row(f"[{style}]{r.spin_score:.3f}[/{style}]", str(r.edits), _esc(r.label))
+    Console().print(t)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# --------------------------------------------------------------------------- explain
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    import textfix
+
+    config = _config(args)
+    encoding = _encoding(args.encoding)
+    if args.context < 0:
+        raise UsageError("--context must be 0 or more")
+    text = args.text
+    if text is None or text == "-":
+        if text is None and _stdin_is_tty():
+            raise UsageError("give the TEXT to explain, or - to read it from standard input")
+        try:
+            stream = open_text(_stdin_binary(), "-", encoding)  # type: ignore[arg-type]
+            text = "".join(stream.pieces)
+        except InputError as exc:
+            print(f"textfix: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    ex = textfix.explain(text, config)
+    edits = sorted(ex.edits, key=lambda e: e.start)
+    positions = _line_cols(text, [e.start for e in edits])
+    if args.json:
+        obj = {"spin_score": round(ex.spin_score, 4), "text": ex.text,
+               "edits": [dict(e.to_dict(), line=ln, column=col) for e, (ln, col) in zip(edits, positions)],
+               "notes": list(ex.notes)}
+        _write_stdout(json.dumps(obj, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    lines = _explain_lines(text, ex, edits, positions, config, args.context)
+    if _stdout_is_tty():
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(highlight=False)
+        for segs in lines:
+            console.print(Text.assemble(*segs), soft_wrap=True)
+    else:
+        _write_stdout("".join("".join(s for s, _ in segs) + "\n" for segs in lines))
+    return EXIT_OK
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    out = []
+    line, pos, line_start = 1, 0, 0
+    for off in offsets:
+        n = text.count("\n", pos, off)
+        if n:
+            line += n
+            line_start = text.rfind("\n", 0, off) + 1
+        pos = off
+        out.append((line, off - line_start + 1))
+    return out
+
+
+def _explain_lines(text: str, ex: object, edits: list, positions: list[tuple[int, int]],  # noqa: ANN001
+                   config: Config, width: int) -> list[list[tuple[str, str]]]:
+    score = ex.spin_score  # type: ignore[attr-defined]
+    verdict = "looks spun" if score >= 0.5 else ("some signs of spinning" if score >= 0.2 else "looks clean")
+    lines: list[list[tuple[str, str]]] = []
+    head = f"spin score {score:.2f} ({verdict}); {_plural(len(edits), 'edit')}"
+    if config.min_confidence != Config().min_confidence:
+        head += f" at confidence >= {config.min_confidence:g}"
+    lines.append([(head, "bold")])
+    for note in ex.notes:  # type: ignore[attr-defined]
+        lines.append([(f"note: {note}", "italic")])
+    for e, (ln, col) in zip(edits, positions):
+        before = text[max(0, e.start - width): e.start]
+        after = text[e.end: e.end + width]
+        before = before[before.rfind("\n") + 1:]
+        nl = after.find("\n")
+        after = after[:nl] if nl >= 0 else after
+        lead = "..." if e.start - len(before) > 0 and text[e.start - len(before) - 1] != "\n" else ""
+        trail = "..." if e.end + len(after) < len(text) and text[e.end + len(after)] != "\n" else ""
+        lines.append([("", "")])
+        lines.append([(f"{ln}:{col}  ", "dim"), (lead + before, ""), ("[", "dim"), (e.spun, "red strike"),
+                      (" -> ", "dim"), (e.original, "bold green"), ("]", "dim"), (after + trail, "")])
+        detail = f"    confidence {e.confidence:.2f}, {e.source}"
+        if e.reason:
+            detail += f": {e.reason}"
+        lines.append([(detail, "dim")])
+    if not edits:
+        lines.append([("nothing to restore", "")])
+    return lines
