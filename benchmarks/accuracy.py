@@ -406,6 +406,10 @@ def markdown(res: dict, args) -> str:
                  f"| {pct(s.missed, s.subs)} | {pct(s.clean_changed, s.clean_words, 2)} "
                  f"| {pct(c['changed'], c['words'], 3)} | {c['docs_changed']}/{c['docs']} "
                  f"| {r['auc']:.4f} | {r['mb_per_s']:.2f} |")
+    for r in res["runs"]:
+        if r["score"].restored_nocase:
+            L.append(f"\n{r['config']} / {r['scorer']}: {r['score'].restored_nocase} of the 'wrong' have the right "
+                     f"word in the wrong case.")
     bad = sum(r["score"].bad_edits for r in res["runs"])
     if bad:
         L.append(f"\n**{bad} edits did not match their span in the input (textfix bug).**")
