@@ -118,8 +118,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 def _ends_sentence(gap: str, prev_text: str, next_char: str) -> bool:
     """Does the text between two tokens end a sentence (for capitalisation)?"""
-    if "\n" in gap:
-        return True
+    if "\n" in gap and (gap.count("\n") > 1 or not next_char.islower()):
+        return True  # a paragraph break, or a new line that starts with a capital
     stripped = gap.strip()
     if not stripped:
         return False
