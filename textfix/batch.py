@@ -240,8 +240,12 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             writer.write(stream.bom)
         elif out is not None:
             out.write(stream.bom)
-        diff = UnifiedDiff(job.label, job.dest or job.label, spool.write) if job.diff else None
-        edits: list[dict[str, object]] = []
+        new_name = job.dest if job.dest is not None and not job.only_if_changed else job.label
+        diff = UnifiedDiff(job.label, new_name, spool.write) if job.diff else None
+        if job.report:  # streamed: a huge file's edits never pile up in memory
+            spool.write(json.dumps({"path": job.label, "format": job.fmt}, ensure_ascii=False)[:-1]
+                        + ', "edits": [')
+        n_reported = 0
         notes: list[str] = []
         total_w = 0
         total_s = 0.0
@@ -250,7 +254,9 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
                 result.changed = result.changed or piece.out != piece.src
                 result.edits += len(piece.edits)
                 if job.report:
-                    edits.extend(piece.edits)
+                    for e in piece.edits:
+                        spool.write((", " if n_reported else "") + json.dumps(e, ensure_ascii=False))
+                        n_reported += 1
             for score, weight in piece.scores:
                 total_s += score * weight
                 total_w += weight
@@ -281,9 +287,8 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         result.notes = notes
         result.bytes_read = stream.bytes_read
         if job.report:
-            obj = {"path": job.label, "format": job.fmt, "spin_score": result.spin_score,
-                   "changed": result.changed, "edits": edits, "notes": notes}
-            spool.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            tail = {"spin_score": result.spin_score, "changed": result.changed, "notes": notes}
+            spool.write("], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
         done, writer = writer, None
         return done
     finally:
@@ -344,13 +349,16 @@ def _cleanup_temp_files(job: Job) -> None:
 
 
 def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], None] | None = None,
-             on_pool_stop: Callable[[], None] | None = None, max_restarts: int = 2) -> Iterator[Result]:
+             on_pool_stop: Callable[[], None] | None = None, max_restarts: int = 2,
+             local: Callable[[Job], bool] | None = None,
+             run_local: Callable[[Job], Result] | None = None) -> Iterator[Result]:
     """Run ``jobs`` on ``workers`` processes and yield their results in the jobs' order.
 
     At most ``8 * workers`` jobs are in flight. If a worker process dies, the files it may have
     been working on are reported as failed (they were not changed: writes are atomic) and a new
     pool takes over, at most ``max_restarts`` times; after that the remaining files are reported
     as not processed. ``KeyboardInterrupt`` propagates after in-flight jobs have stopped.
+    Jobs for which ``local(job)`` is true (standard input) run in this process with ``run_local``.
     """
     it = iter(jobs)
     window = max(4, 8 * workers)
@@ -373,7 +381,12 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                     exhausted = True
                     break
                 try:
-                    pending.append((job, pool.submit(_run_in_worker, job)))
+                    if local is not None and run_local is not None and local(job):
+                        done: cf.Future[Result] = cf.Future()
+                        done.set_result(run_local(job))
+                        pending.append((job, done))
+                    else:
+                        pending.append((job, pool.submit(_run_in_worker, job)))
                 except cf.process.BrokenProcessPool:
                     pending.append((job, _failed_future(job)))
             if not started:

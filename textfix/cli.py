@@ -423,6 +423,7 @@ class _Inputs:
     skip_suffix: str | None = None
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    walk_errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         kinds = []
@@ -448,21 +449,25 @@ class _Inputs:
             elif kind == "file":
                 yield arg, Found(arg, os.path.basename(arg), None)
             elif kind == "dir":
-                try:
-                    for f in iter_files(arg, self.globs, exclude=self.exclude, stale=self.stale):
-                        if self.skip_suffix and f.path.endswith(self.skip_suffix):
-                            continue
-                        yield arg, f
-                except InputError as exc:
-                    self.missing.append(str(exc))
+                for f in iter_files(arg, self.globs, exclude=self.exclude, stale=self.stale,
+                                    errors=self.walk_errors):
+                    if self.skip_suffix and f.path.endswith(self.skip_suffix):
+                        continue
+                    yield arg, f
 
     def count(self) -> int:
-        saved = self.stale, self.missing
-        self.stale, self.missing = [], list(self.missing)
+        saved = self.stale, self.walk_errors
+        self.stale, self.walk_errors = [], []
         try:
             return sum(1 for _ in self)
         finally:
-            self.stale, self.missing = saved
+            self.stale, self.walk_errors = saved
+
+    def report_walk_errors(self, con: _Console, stats: _Stats) -> None:
+        for msg in self.walk_errors:
+            con.error(msg)
+            stats.files += 1
+            stats.failed += 1
 
 
 def _label(arg: str, f: Found) -> str:
@@ -596,6 +601,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         interrupted = True
     finally:
         con.stop()
+    inputs.report_walk_errors(con, stats)
     if inputs.stale:
         con.info(f"textfix: note: {_plural(len(inputs.stale), 'temporary file')} left by an "
                  f"interrupted run (e.g. {inputs.stale[0]}) were skipped; they can be deleted")
@@ -629,20 +635,19 @@ def _run(args: argparse.Namespace, inputs: _Inputs, jobs_fn, con: _Console) -> I
     workers = args.jobs or default_jobs()
     jobs = jobs_fn()
     first = list(_take(jobs, 2))
-    stdin_first = bool(first) and first[0].path == "-"
     old_term = _on_sigterm()
     try:
         if workers > 1 and len(first) > 1:
-            rest = itertools.chain(first, jobs)
-            if stdin_first:  # standard input cannot go to a worker process
-                yield run_job(next(rest), stdin=_stdin_binary())
             _warm_up(first[-1].config)
-            gen = run_jobs(rest, workers, on_pool_start=con.start, on_pool_stop=con.stop)
+            gen = run_jobs(itertools.chain(first, jobs), workers, on_pool_start=con.start,
+                           on_pool_stop=con.stop,
+                           local=lambda job: job.path == "-",
+                           run_local=lambda job: run_job(job, stdin=_stdin_binary()))
             with contextlib.closing(gen):
                 yield from gen
         else:
             con.start()
-            for job in [*first, *jobs]:
+            for job in itertools.chain(first, jobs):
                 yield run_job(job, stdin=_stdin_binary() if job.path == "-" else None)
     finally:
         _restore_sigterm(old_term)
@@ -688,7 +693,8 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
         head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun, " \
                f"{_plural(stats.edits, 'suspected phrase')}"
     else:
-        verb = "would change" if args.check or (not args.output and not args.in_place) else "changed"
+        reporting = args.check or args.diff or args.jsonl
+        verb = "would change" if reporting and not (args.output or args.in_place) else "changed"
         head = f"{_plural(stats.files, 'file')}, {stats.changed} {verb}, {_plural(stats.edits, 'edit')}"
     con.info(f"textfix: {head}, {stats.failed} failed; {mb:.1f} MB in {secs:.1f} s "
              f"({mb / secs:.1f} MB/s)")
@@ -739,11 +745,12 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         interrupted = True
     finally:
         con.stop()
+    inputs.report_walk_errors(con, stats)
     if collect:
         if args.sort == "score":
-            rows.sort(key=lambda r: (-r.spin_score, -r.edits, not r.ok))
+            rows.sort(key=lambda r: (not r.ok, -r.spin_score, -r.edits))
         elif args.sort == "edits":
-            rows.sort(key=lambda r: (-r.edits, -r.spin_score, not r.ok))
+            rows.sort(key=lambda r: (not r.ok, -r.edits, -r.spin_score))
         if table:
             _scan_table(rows)
         else:

@@ -321,13 +321,15 @@ class Found:
 
 
 def iter_files(root: str, globs: Iterable[str] = DEFAULT_GLOBS, *, exclude: Iterable[str] = (),
-               stale: list[str] | None = None) -> Iterator[Found]:
+               stale: list[str] | None = None, errors: list[str] | None = None) -> Iterator[Found]:
     """Files under directory ``root`` whose name matches one of ``globs`` (case-insensitively),
     in sorted order.
 
     Hidden files and directories (``.name``), symbolic links and anything under the ``exclude``
     directories are skipped. Temporary files left by an interrupted textfix run are never
     returned; when ``stale`` is a list they are appended to it so the caller can mention them.
+    A folder that cannot be listed is skipped and reported in ``errors`` (or raised as
+    :class:`InputError` when ``errors`` is None).
     """
     globs = tuple(g.lower() for g in globs)
     excluded = {os.path.realpath(e) for e in exclude}
@@ -337,7 +339,11 @@ def iter_files(root: str, globs: Iterable[str] = DEFAULT_GLOBS, *, exclude: Iter
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            raise InputError(f"{directory}: cannot list directory: {describe_os_error(exc)}") from None
+            msg = f"{directory}: cannot list folder: {describe_os_error(exc)}"
+            if errors is None:
+                raise InputError(msg) from None
+            errors.append(msg)
+            return
         for entry in entries:
             name = entry.name
             if is_temp_name(name):
