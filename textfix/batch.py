@@ -95,6 +95,14 @@ class Result:
         self.output = ""
 
 
+class LibraryError(Exception):
+    """textfix itself failed on some text (a bug, or its tables could not be loaded)."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(f"{type(original).__name__}: {original}")
+        self.original = original
+
+
 class Interrupted(Exception):
     """The run was interrupted (Ctrl-C, SIGTERM) while a file was being processed."""
 
@@ -195,11 +203,13 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
         finished = True
     except InputError as exc:
         result.ok, result.error = False, str(exc)
+    except LibraryError as exc:
+        # textfix itself failed on this input: report it and go on with the other files
+        result.ok, result.error = False, f"{job.label}: textfix failed on this file ({exc}); please report it"
     except OSError as exc:
         result.ok, result.error = False, f"{job.label}: {describe_os_error(exc)}"
-    except (ValueError, TypeError, LookupError, RuntimeError) as exc:
-        # a failure inside textfix itself on this input: report it, keep going with the rest
-        result.ok, result.error = False, f"{job.label}: textfix failed: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # a bug here must not stop a run over many files
+        result.ok, result.error = False, f"{job.label}: internal error ({type(exc).__name__}: {exc}); please report it"
     finally:
         if writer is not None:
             writer.abort()  # no-op after a commit
@@ -218,7 +228,10 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
 
     def explain(text: str):  # noqa: ANN202 - returns textfix.Explanation
         _check_interrupt()
-        return explain_fn(text, config)
+        try:
+            return explain_fn(text, config)
+        except Exception as exc:
+            raise LibraryError(exc) from exc
 
     writer: AtomicWriter | None = None
     out: BinaryIO | None = sink

@@ -290,6 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("textfix: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except _LoadError as exc:
+        print(f"textfix: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except BrokenPipeError:
         # the reader went away (e.g. "| head"): stop quietly
         with contextlib.suppress(OSError):
@@ -394,8 +397,6 @@ class _Console:
         self.mb += r.bytes_read / 1e6
         if self.progress is not None:
             self.progress.update(self.task, advance=1, mb=self.mb)  # type: ignore[arg-type]
-        elif self.task is None and self.show_progress:
-            pass
 
     def error(self, msg: str) -> None:
         self._print(f"textfix: {msg}")
@@ -559,6 +560,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         if inputs.kinds[0] == "missing":
             return EXIT_FAILED
         job = next(jobs())
+        _warm_up(config)
         with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as sink:
             result = run_job(job, stdin=_stdin_binary(), sink=sink)  # type: ignore[arg-type]
             stats.add(result)
@@ -635,10 +637,11 @@ def _run(args: argparse.Namespace, inputs: _Inputs, jobs_fn, con: _Console) -> I
     workers = args.jobs or default_jobs()
     jobs = jobs_fn()
     first = list(_take(jobs, 2))
+    if first:
+        _warm_up(first[0].config)
     old_term = _on_sigterm()
     try:
         if workers > 1 and len(first) > 1:
-            _warm_up(first[-1].config)
             gen = run_jobs(itertools.chain(first, jobs), workers, on_pool_start=con.start,
                            on_pool_stop=con.stop,
                            local=lambda job: job.path == "-",
@@ -661,12 +664,19 @@ def _take(it: Iterator[Job], n: int) -> Iterator[Job]:
             return
 
 
+class _LoadError(Exception):
+    pass
+
+
 def _warm_up(config: Config) -> None:
-    """Load the tables once before forking, so every worker shares them."""
+    """Load the tables and model once, up front: a broken installation is one clear error rather
+    than the same failure for every file, and forked workers share what was loaded."""
     import textfix
 
-    with contextlib.suppress(Exception):
+    try:
         textfix.explain("A short text to load the tables.", config)
+    except Exception as exc:
+        raise _LoadError(f"cannot start: {type(exc).__name__}: {exc}") from exc
 
 
 def _on_sigterm() -> object:
