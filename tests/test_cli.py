@@ -385,11 +385,21 @@ def test_output_dir_inside_the_input_is_not_an_input(tf, tmp_path):
 
 def test_never_overwrites_an_input_without_in_place(tf, tmp_path):
     d = make_dir(tmp_path)
-    before = tree(d)
-    r = tf("clean", d, "-o", d)
-    assert r.rc == 3
-    assert "refusing to overwrite the input" in r.err
-    assert tree(d) == before
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "spun.txt").write_text(CLEAN, encoding="utf-8")
+    before = tree(tmp_path)
+    for args in ([d, "-o", d], [other, d / "sub", "-o", d], [d / "spun.txt", "-o", tmp_path]):
+        r = tf("clean", *args)
+        assert r.rc == 2 and "inside the output folder" in r.err
+    r = tf("clean", d / "spun.txt", "-o", d / "spun.txt")
+    assert r.rc == 2 and "not a folder" in r.err
+    assert tree(tmp_path) == before
+    # also when the output folder is reached through a symbolic link
+    link = tmp_path / "elsewhere"
+    link.symlink_to(d)
+    r = tf("clean", d / "spun.txt", "-o", link)
+    assert r.rc == 2 and (d / "spun.txt").read_text(encoding="utf-8") == SPUN
 
 
 def test_in_place_with_backup(tf, tmp_path, restored):

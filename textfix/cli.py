@@ -524,8 +524,15 @@ def _cmd_clean(args: argparse.Namespace) -> int:
                                  "give their parent folder instead")
         real_out = os.path.realpath(out_dir)
         for p, kind in zip(args.paths, inputs.kinds):
-            if kind == "dir" and (real_out + os.sep).startswith(os.path.realpath(p) + os.sep):
-                inputs.exclude.append(out_dir)
+            if kind == "missing":
+                continue
+            real_in = os.path.realpath(p)
+            if real_in == real_out or real_in.startswith(real_out.rstrip(os.sep) + os.sep):
+                raise UsageError(f"-o {out_dir}: the input {p} is inside the output folder, so results "
+                                 "could overwrite inputs; choose an output folder apart from the inputs "
+                                 "(or use --in-place)")
+            if kind == "dir" and real_out.startswith(real_in.rstrip(os.sep) + os.sep):
+                inputs.exclude.append(out_dir)  # an output folder inside an input folder is not input
     umask = _umask()
     single_dir = len(args.paths) == 1
 
