@@ -19,14 +19,16 @@ __all__ = ["Token", "tokenize", "quote_spans", "QUOTE", "NAME", "URL", "NUMBER"]
 QUOTE, NAME, URL, NUMBER = "quote", "name", "url", "number"
 
 _WORD = r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*"
-_URL = (r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"“”]+"""
-        r"""|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
-        r"""|\b[\w-]+(?:\.[\w-]+)*\.(?i:com|org|net|edu|gov|int|io|co|uk|de|fr|info|biz)\b(?:/[^\s<>"“”]*)?""")
-# numbers inside figures: 5,380  12.5%  1:30  24/7  82mm  70th  18-month  $5  £3bn  G8
-_FIGURE = (r"[$£€¥]?\p{Nd}+(?:[.,:/]\p{Nd}+)+%?"
-           r"|[$£€¥]\p{Nd}+\p{L}*"
-           r"|\p{Nd}+(?:%|\p{L}+\b|-\p{L}+)"
-           r"|\p{L}+\p{Nd}[\p{L}\p{Nd}]*")
+# numbers inside figures: 5,380  12.5%  1:30  24/7  18-month  $5  £3bn (82mm, 70th, G8 are mixed words)
+_FIGURE = (r"[$£€¥]\p{Nd}[\p{Nd}.,]*\p{L}*"
+           r"|\p{Nd}+(?:[.,:/]\p{Nd}+)+%?"
+           r"|\p{Nd}+(?:%|-\p{L}+)")
+_URL = regex.compile(
+    r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"“”]+"""
+    r"""|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
+    r"""|\b[\w-]+(?:\.[\w-]+)*\.(?i:com|org|net|edu|gov|int|io|co|uk|de|fr|info|biz)\b(?:/[^\s<>"“”]*)?""")
+# cheap test for whether a text may hold a URL or e-mail address at all
+_URL_HINT = regex.compile(r"://|www\.|@|\.(?i:com|org|net|edu|gov|int|io|co|uk|de|fr|info|biz)\b")
 _LETTERS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 # between two tokens of one phrase: horizontal space, at most one line break
 _JOIN = regex.compile(r"[^\S\n]*\n?[^\S\n]*")
@@ -39,14 +41,10 @@ _DQ = "\"“”„«»"
 
 
 @functools.cache
-def _scanner(urls: bool, numbers: bool) -> regex.Pattern[str]:
-    parts = []
-    if urls:
-        parts.append(f"(?P<url>{_URL})")
+def _scanner(numbers: bool) -> regex.Pattern[str]:
     if numbers:
-        parts.append(f"(?P<fig>{_FIGURE})")
-    parts.append(f"(?P<tok>{_WORD})")
-    return regex.compile("|".join(parts))
+        return regex.compile(f"(?P<fig>{_FIGURE})|(?P<tok>{_WORD})")
+    return regex.compile(f"(?P<tok>{_WORD})")
 
 
 @dataclass(slots=True)
@@ -138,10 +136,9 @@ def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Toke
     sent_start = True
     prev_end = 0
     prev: Token | None = None
-    for m in _scanner(urls, numbers).finditer(text):
+    for m in _scanner(numbers).finditer(text):
         s, e = m.span()
         t = m.group()
-        kind = m.lastgroup
         if prev is None:
             joined = False
         else:
@@ -153,29 +150,46 @@ def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Toke
                 if _ends_sentence(gap, prev.text, t[0]):
                     sent_start = True
                     prev.sent_end = True
-                if gap in ("-", "\u2010") and kind == "tok" and prev.fixed is None:
+                if gap in ("-", "\u2010"):
                     prev.hyphened = True
-        if kind == "tok":
+        if m.lastgroup == "tok":
             norm = t.lower()
             if "’" in norm:
                 norm = norm.replace("’", "'")
-            is_word = t.isalpha() or _LETTERS.fullmatch(t) is not None
-            tok = Token(s, e, t, norm, is_word, not is_word and t.isdecimal(), sent_start, t[0].isupper(),
-                        None, joined)
-            if s and text[s - 1] in "-\u2010" and prev is not None and prev.end == s - 1:
+            if t.isalpha() or _LETTERS.fullmatch(t) is not None:
+                tok = Token(s, e, t, norm, True, False, sent_start, t[0].isupper(), None, joined)
+            elif t.isdecimal():
+                tok = Token(s, e, t, norm, False, True, sent_start, False, None, joined)
+            else:  # letters and digits mixed: 82mm, 70th, G8, 1000’s
+                fixed = NUMBER if numbers and not norm.endswith("'s") else None
+                tok = Token(s, e, t, norm, False, False, sent_start, t[0].isupper(), fixed, joined)
+            if prev is not None and prev.end == s - 1 and text[s - 1] in "-\u2010":
                 tok.hyphened = True
         else:
-            tok = Token(s, e, t, t.lower(), False, False, sent_start, t[0].isupper(),
-                        URL if kind == "url" else NUMBER, joined)
+            tok = Token(s, e, t, t.lower(), False, False, sent_start, False, NUMBER, joined)
         append(tok)
         prev = tok
         sent_start = False
         prev_end = e
     if prev is not None:
         prev.sent_end = True
+    if urls and _URL_HINT.search(text):
+        _mark_urls(tokens, text)
     _mark_quotes(tokens, text)
     _mark_names(tokens)
     return tokens
+
+
+def _mark_urls(tokens: list[Token], text: str) -> None:
+    spans = [m.span() for m in _URL.finditer(text)]
+    k = 0
+    for t in tokens:
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        if k == len(spans):
+            break
+        if spans[k][0] < t.end:
+            t.fixed = URL
 
 
 def _mark_quotes(tokens: list[Token], text: str) -> None:
