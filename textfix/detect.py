@@ -24,6 +24,15 @@ __all__ = ["Evidence", "Site", "evaluate", "SUSPICIOUS"]
 SUSPICIOUS = 1.0
 #: local log10 gain above which a multi-word curated phrase is a tell
 TELL_GAIN = 0.5
+#: site gains are multiplied by TEMPER and clipped to +-GAIN_CLIP before the rate estimate
+TEMPER, GAIN_CLIP = 0.5, 3.0
+#: each tell adds this much log10 likelihood ratio (at most MAX_TELLS of them count)
+TELL_LLR, MAX_TELLS = 1.0, 6
+#: spin_score = logistic(SCORE_SLOPE * (llr + tells - SCORE_MIDPOINT))
+SCORE_SLOPE, SCORE_MIDPOINT = 0.8, 6.0
+#: lift a protection when that region's own llr exceeds LIFT_LLR and its rate is at least
+#: LIFT_SHARE of the body's
+LIFT_LLR, LIFT_SHARE = 4.0, 0.4
 _SAID_TELL = regex.compile(r"""[,.?!…]?[”"]\s+mentioned\b|\bmentioned\s*[,.]?\s*[“"]""")
 
 
@@ -51,10 +60,8 @@ class Evidence:
     lift_quotes: bool
     lift_names: bool
     notes: tuple[str, ...] = field(default=())
-
-    @property
-    def rate(self) -> float:
-        return self.body_suspicious / max(1, self.body_words)
+    rate: float = 0.0    # estimated share of candidate sites the spinner replaced
+    llr: float = 0.0     # log10 likelihood ratio spun/clean from the body sites
 
 
 def _logistic(z: float) -> float:
@@ -65,37 +72,62 @@ def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _score(body_words: int, susp: int, tells: int) -> float:
-    """Combine the counts into 0..1. Rates are per 100 free words, shrunk towards clean for
-    short texts (a few words prove little)."""
-    n = body_words + 30  # pseudo-count of clean words
-    rate = 100.0 * susp / n
-    tell_rate = 100.0 * tells / n
-    z = -6.0 + 1.6 * rate + 3.0 * min(tell_rate, 3.0) + 1.2 * min(tells, 3)
+def estimate_rate(gains: Sequence[float], *, iters: int = 30) -> tuple[float, float]:
+    """Maximum-likelihood share ``r`` of sites the spinner replaced, and the log10 likelihood
+    ratio of "spun at rate r" against "clean" (r = 0).
+
+    Each site's gain ``g`` is a log10 likelihood ratio (candidate original against the page's
+    wording); under rate ``r`` a site's likelihood is ``r * 10**g + (1 - r)``. Gains are tempered
+    and clipped first: an n-gram model is overconfident about single words.
+    """
+    if not gains:
+        return 0.0, 0.0
+    lr = [10.0 ** max(-GAIN_CLIP, min(GAIN_CLIP, TEMPER * g)) for g in gains]
+    r = 0.1
+    for _ in range(iters):
+        post = [r * x / (r * x + 1.0 - r) for x in lr]
+        new = sum(post) / len(post)
+        if abs(new - r) < 1e-5:
+            r = new
+            break
+        r = new
+    r = min(max(r, 0.0), 0.999)
+    llr = sum(math.log10(r * x + 1.0 - r) for x in lr)
+    return r, llr
+
+
+def _score(llr: float, tells: int) -> float:
+    """0..1 from the document's log10 likelihood ratio and its count of tells."""
+    z = SCORE_SLOPE * (llr + TELL_LLR * min(tells, MAX_TELLS) - SCORE_MIDPOINT)
     return _logistic(z)
 
 
 def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[Site],
              *, adaptive: bool) -> Evidence:
     """Evidence from the table matches of a document."""
-    body_s = sum(1 for s in sites if s.region == "body" and s.gain > SUSPICIOUS)
-    quote_s = sum(1 for s in sites if s.region == "quote" and s.gain > SUSPICIOUS)
-    name_s = sum(1 for s in sites if s.region == "name" and s.gain > SUSPICIOUS)
+    body = [s.gain for s in sites if s.region == "body"]
+    quote = [s.gain for s in sites if s.region == "quote"]
+    name = [s.gain for s in sites if s.region == "name"]
+    body_s = sum(1 for g in body if g > SUSPICIOUS)
+    quote_s = sum(1 for g in quote if g > SUSPICIOUS)
+    name_s = sum(1 for g in name if g > SUSPICIOUS)
     tells = sum(1 for s in sites if s.region == "body" and (
         (s.multiword_curated and s.gain > TELL_GAIN) or s.article_tell))
     tells += len(_SAID_TELL.findall(text))
-    score = _score(n_body, body_s, tells)
+    rate, llr = estimate_rate(body)
+    score = _score(llr, tells)
     notes: list[str] = []
     lift_q = lift_n = False
     if adaptive and score > 0.9:
-        body_rate = body_s / max(1, n_body)
-        if n_quote >= 20 and quote_s >= 3 and quote_s / n_quote >= 0.5 * body_rate:
+        q_rate, q_llr = estimate_rate(quote)
+        n_rate, n_llr = estimate_rate(name)
+        if q_llr > LIFT_LLR and q_rate >= LIFT_SHARE * rate:
             lift_q = True
-            notes.append(f"quoted text looks spun too ({quote_s} suspicious phrases in {n_quote} quoted "
-                         f"words, {body_s} in {n_body} others): quotes were not protected")
-        if n_name >= 5 and name_s >= 2 and name_s / n_name >= 0.5 * body_rate:
+            notes.append(f"quoted text looks spun too (estimated spin rate {q_rate:.0%} of candidate phrases, "
+                         f"{rate:.0%} elsewhere): quotes were not protected")
+        if n_llr > LIFT_LLR and n_rate >= LIFT_SHARE * rate:
             lift_n = True
-            notes.append(f"capitalised words look spun too ({name_s} suspicious in {n_name}): names were "
-                         "not protected")
+            notes.append(f"capitalised words look spun too (estimated spin rate {n_rate:.0%}, {rate:.0%} "
+                         "elsewhere): names were not protected")
     return Evidence(n_body, body_s, tells, n_quote, quote_s, n_name, name_s, score, lift_q, lift_n,
-                    tuple(notes))
+                    tuple(notes), rate, llr)

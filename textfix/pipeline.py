@@ -21,9 +21,9 @@ from .tokens import Token, tokenize
 __all__ = ["run", "score_document", "MAX_PASSES"]
 
 MAX_PASSES = 3
-#: share of a spun document's free words the spinner replaced (prior for decoding), and the
-#: share assumed in a clean one
-RATE_SPUN, RATE_CLEAN = 0.2, 2e-4
+#: bounds of the share of candidate sites the spinner replaced (prior for decoding): the rate
+#: assumed in a clean document, and the most any document is credited with
+RATE_SPUN, RATE_CLEAN = 0.5, 2e-4
 #: rate assumed when document gating is off (each phrase judged on its own)
 RATE_UNGATED = 0.02
 #: confidence of spelling out a small number in a document that is certainly spun
@@ -103,9 +103,11 @@ class _Doc:
     def rate(self) -> float:
         if not self.cfg.document_gating:
             return RATE_UNGATED
-        # log-linear between the clean and spun rates: a doubtful document stays cautious
+        # log-linear between the clean rate and the document's estimated rate, by spin score:
+        # a doubtful document stays cautious
         s = self.evidence.score
-        return RATE_CLEAN * (RATE_SPUN / RATE_CLEAN) ** s
+        est = min(RATE_SPUN, max(RATE_CLEAN, self.evidence.rate))
+        return RATE_CLEAN * (est / RATE_CLEAN) ** s
 
     def decide(self) -> list[Edit]:
         if not self.matches:

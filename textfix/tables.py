@@ -18,12 +18,16 @@ naming ``file:line``, never skipped.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
+import marshal
 import os
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import regex
 
@@ -43,8 +47,7 @@ class TableError(ValueError):
     """A phrase table is malformed; the message names ``file:line``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One possible original for a spun phrase."""
 
     words: tuple[str, ...]
@@ -56,18 +59,40 @@ class Candidate:
         return " ".join(self.words)
 
 
-@dataclass(frozen=True)
 class Table:
-    """A parsed table: ``entries[spun_words] -> candidates`` (heaviest first)."""
+    """A validated table. Candidates are kept packed per spun phrase and unpacked on lookup, so a
+    160k-row table loads in a few hundredths of a second from the cache."""
 
-    name: str
-    version: str
-    meta: dict[str, str]
-    entries: dict[tuple[str, ...], tuple[Candidate, ...]]
-    max_len: int
+    def __init__(self, name: str, version: str, meta: dict[str, str], packed: dict[str, str]) -> None:
+        self.name = name
+        self.version = version
+        self.meta = meta
+        self._packed = packed
+        self._unpacked: dict[tuple[str, ...], tuple[Candidate, ...]] = {}
+        self.max_len = max((k.count(" ") + 1 for k in packed), default=0)
+        self.first_words = frozenset(k.partition(" ")[0] for k in packed)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self._packed)
+
+    def get(self, words: tuple[str, ...]) -> tuple[Candidate, ...]:
+        """Candidates for a spun phrase (heaviest first), or ``()``."""
+        try:
+            return self._unpacked[words]
+        except KeyError:
+            pass
+        raw = self._packed.get(" ".join(words))
+        out: tuple[Candidate, ...] = ()
+        if raw is not None:
+            rows = [r.split("\t") for r in raw.split("\n")]
+            out = tuple(Candidate(tuple(o.split(" ")), float(w), src) for o, w, src in rows)
+        self._unpacked[words] = out
+        return out
+
+    @property
+    def entries(self) -> dict[tuple[str, ...], tuple[Candidate, ...]]:
+        """Every entry, unpacked (slow; for tools and tests)."""
+        return {tuple(k.split(" ")): self.get(tuple(k.split(" "))) for k in self._packed}
 
 
 def _check_phrase(value: str, what: str, where: str) -> tuple[str, ...]:
@@ -85,18 +110,14 @@ def _check_phrase(value: str, what: str, where: str) -> tuple[str, ...]:
     return words
 
 
-def parse_table(text: str, filename: str = "<table>") -> Table:
-    """Parse and validate a table from its text; raise :class:`TableError` on the first problem."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+def _parse_header(lines: list[str], filename: str) -> tuple[dict[str, str], int]:
+    """Validate the header; return its ``key: value`` pairs and the index of the first data line."""
     if not lines or lines[0].rstrip("\r") != FORMAT_LINE:
         raise TableError(f"{filename}:1: first line must be {FORMAT_LINE!r}")
     meta: dict[str, str] = {}
     i = 1
     while i < len(lines) and lines[i].startswith("#"):
-        line = lines[i]
-        body = line[1:].strip()
+        body = lines[i][1:].strip()
         if ":" in body:
             key, _, value = body.partition(":")
             key = key.strip()
@@ -108,36 +129,75 @@ def parse_table(text: str, filename: str = "<table>") -> Table:
             raise TableError(f"{filename}:{i + 1}: header lacks '# {key}: ...'")
     if i >= len(lines) or lines[i] != COLUMNS:
         raise TableError(f"{filename}:{i + 1}: expected the column header {COLUMNS!r}")
-    i += 1
-    grouped: dict[tuple[str, ...], list[Candidate]] = {}
-    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
-    max_len = 0
-    for lineno in range(i + 1, len(lines) + 1):
-        line = lines[lineno - 1]
-        where = f"{filename}:{lineno}"
-        fields = line.split("\t")
-        if len(fields) != 4:
-            raise TableError(f"{where}: expected 4 tab-separated fields, found {len(fields)}")
-        spun_s, orig_s, weight_s, source = fields
-        spun = _check_phrase(spun_s, "spun", where)
-        orig = _check_phrase(orig_s, "original", where)
-        if spun == orig:
-            raise TableError(f"{where}: {spun_s!r} maps to itself")
-        try:
-            weight = float(weight_s)
-        except ValueError:
-            raise TableError(f"{where}: weight {weight_s!r} is not a number") from None
-        if not 0.0 < weight <= 1.0:
-            raise TableError(f"{where}: weight {weight_s!r} is not in (0, 1]")
-        if not _SOURCE.fullmatch(source):
-            raise TableError(f"{where}: bad source tag {source!r}")
-        if (spun, orig) in seen:
-            raise TableError(f"{where}: duplicate row {spun_s!r} -> {orig_s!r}")
-        seen.add((spun, orig))
-        grouped.setdefault(spun, []).append(Candidate(orig, weight, source))
-        max_len = max(max_len, len(spun))
-    entries = {k: tuple(sorted(v, key=lambda c: -c.weight)) for k, v in grouped.items()}
-    return Table(meta["name"], meta["version"], meta, entries, max_len)
+    return meta, i + 1
+
+
+def _check_row(line: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...], float, str]:
+    """Validate one data row in detail (the slow path that names what is wrong)."""
+    fields = line.split("\t")
+    if len(fields) != 4:
+        raise TableError(f"{where}: expected 4 tab-separated fields, found {len(fields)}")
+    spun_s, orig_s, weight_s, source = fields
+    spun = _check_phrase(spun_s, "spun", where)
+    orig = _check_phrase(orig_s, "original", where)
+    if spun == orig:
+        raise TableError(f"{where}: {spun_s!r} maps to itself")
+    try:
+        weight = float(weight_s)
+    except ValueError:
+        raise TableError(f"{where}: weight {weight_s!r} is not a number") from None
+    if not 0.0 < weight <= 1.0:
+        raise TableError(f"{where}: weight {weight_s!r} is not in (0, 1]")
+    if not _SOURCE.fullmatch(source):
+        raise TableError(f"{where}: bad source tag {source!r}")
+    return spun, orig, weight, source
+
+
+_TOK = r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*"
+_PHRASE = rf"{_TOK}(?: {_TOK}){{0,{MAX_TOKENS - 1}}}"
+_ROWS = regex.compile(rf"(?:{_PHRASE}\t{_PHRASE}\t[0-9.eE+-]+\t[a-z0-9][a-z0-9_.-]*\n)*")
+
+
+def parse_table(text: str, filename: str = "<table>") -> Table:
+    """Parse and validate a table from its text; raise :class:`TableError` on the first problem."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    meta, first = _parse_header(lines, filename)
+    data = lines[first:]
+    # fast path: one regex checks the shape of every row; the per-row checks below are cheap
+    body = "\n".join(data) + "\n" if data else ""
+    fast = unicodedata.is_normalized("NFC", body) and _ROWS.fullmatch(body) is not None
+    grouped: dict[str, list[Candidate]] = {}
+    seen: set[str] = set()
+    for lineno, line in enumerate(data, start=first + 1):
+        if fast:
+            spun_s, orig_s, weight_s, source = line.split("\t")
+            try:
+                weight = float(weight_s)
+            except ValueError:
+                weight = -1.0
+            if spun_s == orig_s or not 0.0 < weight <= 1.0:
+                _check_row(line, f"{filename}:{lineno}")
+            orig = tuple(orig_s.split(" "))
+        else:
+            spun, orig, weight, source = _check_row(line, f"{filename}:{lineno}")
+            spun_s = " ".join(spun)
+        key = spun_s + "\t" + orig_s if fast else spun_s + "\t" + " ".join(orig)
+        if key in seen:
+            raise TableError(f"{filename}:{lineno}: duplicate row {spun_s!r} -> {' '.join(orig)!r}")
+        seen.add(key)
+        cands = grouped.get(spun_s)
+        if cands is None:
+            grouped[spun_s] = [Candidate(orig, weight, source)]
+        else:
+            cands.append(Candidate(orig, weight, source))
+    return Table(meta["name"], meta["version"], meta, _pack(grouped))
+
+
+def _pack(grouped: dict[str, list[Candidate]]) -> dict[str, str]:
+    return {k: "\n".join(f"{' '.join(c.words)}\t{c.weight!r}\t{c.source}" for c in sorted(v, key=lambda c: -c.weight))
+            for k, v in grouped.items()}
 
 
 def table_path(name: str) -> Path:
@@ -164,43 +224,89 @@ def table_path(name: str) -> Path:
     return path
 
 
+CACHE_VERSION = 1
+
+
+def _cache_dir() -> Path | None:
+    """Where validated tables are cached: ``TEXTFIX_CACHE_DIR``, else ``$XDG_CACHE_HOME/textfix``
+    or ``~/.cache/textfix``. Set ``TEXTFIX_CACHE_DIR`` to an empty string to turn caching off."""
+    env = os.environ.get("TEXTFIX_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "textfix"
+
+
 @functools.cache
 def load_table(name: str) -> Table:
-    """Load (once) and validate the shipped table ``name``."""
+    """Load (once per process) and validate the table ``name``.
+
+    The first load of a given file validates every row and stores the packed result in the cache
+    directory under the file's SHA-256; later processes read that (``marshal``, no code runs).
+    """
     path = table_path(name)
-    table = parse_table(path.read_text(encoding="utf-8"), str(path))
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    cache_dir = _cache_dir()
+    cache_file = cache_dir / f"{name}-{digest}-c{CACHE_VERSION}.marshal" if cache_dir else None
+    if cache_file is not None:
+        try:
+            name_c, version, meta, packed = marshal.loads(cache_file.read_bytes())
+            return Table(name_c, version, meta, packed)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise TableError(f"{path}:{line}: not valid UTF-8") from None
+    table = parse_table(text, str(path))
     if table.name != name:
         raise TableError(f"{path}:1: header says name {table.name!r}, file is {name!r}")
+    if cache_file is not None:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((table.name, table.version, table.meta, table._packed)))
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass  # a read-only home: no cache, still correct
     return table
 
 
-@dataclass(frozen=True)
 class Lexicon:
-    """The tables in use, merged: ``lookup(words)`` -> candidates with a ``table:source`` tag."""
+    """The tables in use, merged: ``lookup(words)`` -> ((candidate, table name), ...). A phrase's
+    candidates from an earlier table come first; a later table adds only new originals."""
 
-    entries: dict[tuple[str, ...], tuple[tuple[Candidate, str], ...]]
-    max_len: int
-    first_words: frozenset[str]
+    def __init__(self, tables: tuple[Table, ...]) -> None:
+        self.tables = tables
+        self.max_len = max((t.max_len for t in tables), default=0)
+        self.first_words: frozenset[str] = frozenset().union(*(t.first_words for t in tables))
+        self._cache: dict[tuple[str, ...], tuple[tuple[Candidate, str], ...]] = {}
 
     def lookup(self, words: tuple[str, ...]) -> tuple[tuple[Candidate, str], ...]:
-        return self.entries.get(words, ())
+        try:
+            return self._cache[words]
+        except KeyError:
+            pass
+        out: list[tuple[Candidate, str]] = []
+        have: set[tuple[str, ...]] = set()
+        for t in self.tables:
+            for c in t.get(words):
+                if c.words not in have:
+                    have.add(c.words)
+                    out.append((c, t.name))
+        res = tuple(out)
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[words] = res
+        return res
 
 
 @functools.cache
 def lexicon(names: tuple[str, ...]) -> Lexicon:
-    """Merge the named tables; a phrase in an earlier table shadows the same phrase in a later one
-    only for the same original (curated weights win)."""
-    merged: dict[tuple[str, ...], list[tuple[Candidate, str]]] = {}
-    max_len = 0
-    for name in names:
-        table = load_table(name)
-        max_len = max(max_len, table.max_len)
-        for spun, cands in table.entries.items():
-            slot = merged.setdefault(spun, [])
-            have = {c.words for c, _ in slot}
-            slot.extend((c, name) for c in cands if c.words not in have)
-    entries = {k: tuple(v) for k, v in merged.items()}
-    return Lexicon(entries, max_len, frozenset(k[0] for k in entries))
+    """The merged lexicon of the named tables (loaded once)."""
+    return Lexicon(tuple(load_table(n) for n in names))
 
 
 def iter_rows(table: Table) -> Iterable[tuple[str, str, float, str]]:
