@@ -745,8 +745,8 @@ def test_worker_dying_mid_write_leaves_originals(tmp_path):
 def test_ctrl_c_leaves_files_whole(tmp_path):
     d = tmp_path / "many"
     d.mkdir()
-    for i in range(40):
-        (d / f"f{i:02}.txt").write_text(SPUN, encoding="utf-8")
+    for i in range(150):
+        (d / f"f{i:03}.txt").write_text(SPUN, encoding="utf-8")
     before = tree(d)
     e = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.Popen([sys.executable, "-m", "textfix", "clean", "--in-place", "-j", "2", str(d)],
@@ -756,12 +756,16 @@ def test_ctrl_c_leaves_files_whole(tmp_path):
     while tree(d) == before and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)  # wait until files are being rewritten
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode in (0, 130), err
     after = tree(d)
-    assert sorted(after) == sorted(before)
+    assert sorted(after) == sorted(before)  # no temporary files
     restored = textfix.restore(SPUN).encode()
     assert all(data in (before[name], restored) for name, data in after.items())
+    changed = sum(after[name] != before[name] for name in after)
+    assert f", {changed} changed, ".encode() in err  # the summary matches the disk
+    if proc.returncode == 130:
+        assert b"interrupted; files not yet processed were left as they are" in err
 
 
 def test_stale_temporary_files_are_skipped_and_mentioned(tf, tmp_path):

@@ -67,6 +67,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: str | None = None
+    interrupted: bool = False
     #: The diff or JSON report (text), or, when large, ``spool_path`` to a temporary file holding it.
     output: str = ""
     spool_path: str | None = None
@@ -208,6 +209,8 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
         result.ok, result.error = False, f"{job.label}: textfix failed on this file ({exc}); please report it"
     except OSError as exc:
         result.ok, result.error = False, f"{job.label}: {describe_os_error(exc)}"
+    except Interrupted:
+        raise
     except Exception as exc:  # a bug here must not stop a run over many files
         result.ok, result.error = False, f"{job.label}: internal error ({type(exc).__name__}: {exc}); please report it"
     finally:
@@ -331,17 +334,20 @@ def _worker_init() -> None:
         global _interrupted
         _interrupted = True
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # e.g. nohup, or "&" in a script
+            signal.signal(sig, stop)
 
 
 def _run_in_worker(job: Job) -> Result:
     if _interrupted:
-        return Result(job.label, ok=False, error=f"{job.label}: not processed (interrupted)")
+        return Result(job.label, ok=False, error=f"{job.label}: not processed (interrupted)",
+                      interrupted=True)
     try:
         return run_job(job)
     except Interrupted:
-        return Result(job.label, ok=False, error=f"{job.label}: interrupted, left unchanged")
+        return Result(job.label, ok=False, error=f"{job.label}: interrupted, left unchanged",
+                      interrupted=True)
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -385,6 +391,7 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
 
     pool = new_pool()
     started = False
+    current: tuple[Job, cf.Future[Result]] | None = None
     try:
         while True:
             while not exhausted and len(pending) < window:
@@ -408,7 +415,7 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                     on_pool_start()
             if not pending:
                 return
-            job, fut = pending.popleft()
+            job, fut = current = pending.popleft()
             try:
                 result = fut.result()
             except cf.process.BrokenProcessPool:
@@ -439,7 +446,21 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 pool = new_pool()
                 started = False
                 continue
+            current = None
             yield result
+    except KeyboardInterrupt:
+        # Ctrl-C while waiting: let the workers stop at their next safe point, then report the
+        # files that were still completed (in order), so the summary matches the disk.
+        in_flight = ([current] if current is not None else []) + list(pending)
+        for _, fut in in_flight:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for _, fut in in_flight:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                late = fut.result()
+                if not late.interrupted:
+                    yield late
+        raise
     except BaseException:
         for _, fut in pending:
             fut.cancel()
