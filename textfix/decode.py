@@ -18,7 +18,7 @@ from .scoring import Scorer
 from .tables import Candidate, Lexicon
 from .tokens import Token
 
-__all__ = ["Match", "Chunk", "find_matches", "chunks", "decode_chunk", "local_gain", "Choice",
+__all__ = ["Match", "Chunk", "find_matches", "chunks", "decode_chunk", "candidate_gains", "Choice",
            "wants_an", "ARTICLE_LOGODDS"]
 
 #: log10 odds added (removed) when a candidate agrees (disagrees) with a preceding "a"/"an"
@@ -78,21 +78,29 @@ def find_matches(tokens: Sequence[Token], lex: Lexicon, free: Sequence[bool]) ->
     out: list[Match] = []
     n = len(tokens)
     first = lex.first_words
-    max_len = lex.max_len
+    prefixes = lex.prefixes
+    lookup = lex.lookup
     for i in range(n):
         t = tokens[i]
         if not free[i] or t.norm not in first or t.hyphened:
             continue
+        if not t.is_number:
+            cands = lookup((t.norm,))
+            if cands:
+                out.append(Match(i, i + 1, (t.norm,), cands))
+        phrase = t.norm
         words = [t.norm]
-        for j in range(i + 1, min(n, i + max_len) + 1):
-            if j > i + 1:
-                u = tokens[j - 1]
-                if not free[j - 1] or not u.joined_prev or u.sent_start or u.hyphened:
-                    break
-                words.append(u.norm)
+        j = i + 1
+        while phrase in prefixes and j < n:
+            u = tokens[j]
+            if not free[j] or not u.joined_prev or u.sent_start or u.hyphened:
+                break
+            words.append(u.norm)
+            phrase = phrase + " " + u.norm
+            j += 1
             key = tuple(words)
-            cands = lex.lookup(key)
-            if cands and (j > i + 1 or not t.is_number):
+            cands = lookup(key)
+            if cands:
                 out.append(Match(i, j, key, cands))
     return out
 
@@ -110,11 +118,7 @@ def chunks(tokens: Sequence[Token]) -> list[Chunk]:
 
 def _seq_score(scorer: Scorer, words: Sequence[str | None], state: tuple[str | None, str | None]
                ) -> tuple[float, tuple[str | None, str | None]]:
-    p2, p1 = state
-    total = 0.0
-    for w in words:
-        total += scorer.logp(w, p1, p2) if w is not None else scorer.logp(None)  # type: ignore[arg-type]
-        p2, p1 = (p1, w) if w is not None else (None, None)
+    total, p2, p1 = scorer.score(words, state[0], state[1])
     return total, (p2, p1)
 
 
@@ -134,32 +138,59 @@ def _article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> floa
     return 0.0
 
 
-def local_gain(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Match, vocab: Sequence[str | None],
-               cand: Candidate) -> float:
-    """log10 LM gain of replacing match ``m`` by ``cand`` with everything else as in the text,
-    over a window of two words either side (inside the chunk)."""
+def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Match,
+                    vocab: Sequence[str | None], cache: dict | None = None) -> list[float]:
+    """log10 LM gain of replacing match ``m`` by each of its candidates, everything else as in the
+    text, over the words whose trigram history the change touches, plus article evidence.
+
+    ``cache`` (optional) memoises gains by the words around the match, so a second pass over a
+    restored text recomputes only the sites next to an edit.
+    """
     lo = max(chunk.start, m.i - 2)
     hi = min(chunk.end, m.j + 2)
-    state: tuple[str | None, str | None] = (None, "<s>") if lo == chunk.start and chunk.bos else (None, None)
-    left, s_left = _seq_score(scorer, vocab[lo:m.i], state)
-    right_words = list(vocab[m.j:hi])
+    bos = lo == chunk.start and chunk.bos
+    left = tuple(vocab[lo:m.i])
+    right = tuple(vocab[m.j:hi])
     eos = hi == chunk.end and chunk.eos
-    spun_words = [scorer.vocab_form(w) for w in m.spun]
-    cand_words = [scorer.vocab_form(w) for w in cand.words]
-    a, st = _seq_score(scorer, spun_words + right_words, s_left)
-    if eos:
-        a += scorer.logp("</s>", st[1], st[0])
-    b, st = _seq_score(scorer, cand_words + right_words, s_left)
-    if eos:
-        b += scorer.logp("</s>", st[1], st[0])
-    return b - a + _article_logodds(tokens, m, cand)
+    art = tokens[m.i - 1].norm if m.i > 0 and tokens[m.i - 1].norm in ("a", "an") and tokens[m.i].joined_prev \
+        else None
+    key = (left, m.spun, right, bos, eos, art, len(m.candidates))
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    if bos:
+        p2, p1 = None, "<s>"
+    else:
+        p2 = p1 = None
+    for w in left:
+        p2, p1 = (p1, w) if w is not None else (None, None)
+    score = scorer.score
+    vf = scorer.vocab_form
+    base = score((*vocab[m.i:m.j], *right), p2, p1, eos)[0]
+    out = []
+    for c, _ in m.candidates:
+        words = c.words
+        cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
+        g = score((*cw, *right), p2, p1, eos)[0] - base
+        if art:
+            g += _article_logodds(tokens, m, c)
+        out.append(g)
+    if cache is not None:
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = out
+    return out
 
 
 def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches: Sequence[Match],
-                 vocab: Sequence[str | None], prior: dict[int, list[float]]) -> list[Choice]:
+                 vocab: Sequence[str | None], prior: dict[int, list[float]],
+                 left_out: dict[int, list[float]] | None = None) -> list[Choice]:
     """Best path through the chunk's lattice; returns the chosen candidates with confidences.
 
-    ``prior[id(match)]`` gives each candidate's log10 prior odds against keeping the spun words.
+    ``prior[id(match)]`` gives each candidate's log10 prior odds against keeping the spun words;
+    ``left_out[id(match)]`` the local log10 odds, relative to the match's best candidate, of
+    candidates that were pruned from the lattice (they still count against an edit).
     """
     by_start: dict[int, list[Match]] = {}
     for m in matches:
@@ -209,15 +240,40 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
         return best_score, list(best_path)
 
     best, path = run({})
+    if not path:
+        return []
+    start_state = (None, "<s>") if chunk.bos else (None, None)
+
+    def path_score(chosen: dict[int, tuple[Match, int]]) -> float:
+        # the score of one fixed path: chosen arcs by start position, the page's words elsewhere
+        words: list[str | None] = []
+        bonus = 0.0
+        pos = chunk.start
+        while pos < chunk.end:
+            arc = chosen.get(pos)
+            if arc is None:
+                words.append(vocab[pos])
+                pos += 1
+            else:
+                m, ci = arc
+                words.extend(cand_words[id(m)][ci])
+                bonus += prior[id(m)][ci] + arts[id(m)][ci]
+                pos = m.j
+        return scorer.score(words, start_state[0], start_state[1], chunk.eos)[0] + bonus
+
+    on_path = {m.i: (m, ci) for m, ci in path}
+    best = path_score(on_path)
     choices: list[Choice] = []
     for m, ci in path:
         # alternatives: the same path with this match undone, or with another candidate of it
-        alts = [run({id(m): None, **{id(o): k for o, k in path if o is not m}})[0]]
-        if len(m.candidates) > 1:
-            for k in range(len(m.candidates)):
-                if k != ci:
-                    alts.append(run({id(m): k, **{id(o): kk for o, kk in path if o is not m}})[0])
+        others = {k: v for k, v in on_path.items() if k != m.i}
+        alts = [path_score(others)]
+        for k in range(len(m.candidates)):
+            if k != ci:
+                alts.append(path_score({**others, m.i: (m, k)}))
         denom = 1.0 + sum(10 ** max(-30.0, min(30.0, a - best)) for a in alts)
+        if left_out and ci == 0:
+            denom += sum(10 ** max(-30.0, d) for d in left_out.get(id(m), ()))
         margin = best - max(alts)
         cand, table = m.candidates[ci]
         choices.append(Choice(m, cand, table, margin, 1.0 / denom))

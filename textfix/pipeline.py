@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 
 from .config import Config, resolve_config
-from .decode import Choice, Match, chunks, decode_chunk, find_matches, local_gain, wants_an
+from .decode import Choice, Match, candidate_gains, chunks, decode_chunk, find_matches, wants_an
 from .detect import Evidence, Site, evaluate
 from .edits import Edit, Explanation, apply_edits
 from .scoring import get_scorer
@@ -26,6 +26,9 @@ MAX_PASSES = 3
 RATE_SPUN, RATE_CLEAN = 0.5, 2e-4
 #: rate assumed when document gating is off (each phrase judged on its own)
 RATE_UNGATED = 0.02
+#: candidates whose local log10 odds (gain + prior) are below -PRUNE are not decoded, and at most
+#: MAX_CANDIDATES per phrase are
+PRUNE, MAX_CANDIDATES = 1.5, 3
 #: confidence of spelling out a small number in a document that is certainly spun
 NUMERAL_CONFIDENCE = 0.8
 _NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
@@ -44,7 +47,8 @@ def _check_text(text: object) -> str:
 class _Doc:
     """One analysis of one text under one config."""
 
-    def __init__(self, text: str, cfg: Config) -> None:
+    def __init__(self, text: str, cfg: Config, gain_cache: dict | None = None) -> None:
+        self.gain_cache = gain_cache
         self.text = text
         self.cfg = cfg
         self.tokens: list[Token] = tokenize(text, urls=cfg.protect_urls, numbers=cfg.protect_numbers)
@@ -58,6 +62,7 @@ class _Doc:
         self._chunk_of: list[int] = []
         for ci, ch in enumerate(self.chunks):
             self._chunk_of.extend([ci] * (ch.end - ch.start))
+        self.gains: dict[int, list[float]] = {}
         self.sites = [self._site(m) for m in self.matches]
         n_body = n_quote = n_name = 0
         for t in toks:
@@ -76,22 +81,20 @@ class _Doc:
         return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
 
     def _site(self, m: Match) -> Site:
-        toks = self.tokens[m.i:m.j]
-        region = "name" if any(t.name_like for t in toks) else "quote" if any(t.in_quote for t in toks) \
-            else "body"
+        toks = self.tokens
+        region = "name" if any(t.name_like for t in toks[m.i:m.j]) else \
+            "quote" if any(t.in_quote for t in toks[m.i:m.j]) else "body"
         chunk = self.chunks[self._chunk_of[m.i]]
-        best = -math.inf
+        gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache)
+        weighted = [g + self._log_weight(c.weight, tb) for g, (c, tb) in zip(gains, m.candidates)]
+        self.gains[id(m)] = weighted
         article_tell = False
-        for cand, table in m.candidates:
-            g = local_gain(self.scorer, self.tokens, chunk, m, self.vocab, cand)
-            best = max(best, g + self._log_weight(cand.weight, table))
-        if m.i > 0 and self.tokens[m.i - 1].norm in ("a", "an") and self.tokens[m.i].joined_prev \
-                and not self.tokens[m.i].cap:
-            an = self.tokens[m.i - 1].norm == "an"
+        if m.i > 0 and toks[m.i - 1].norm in ("a", "an") and toks[m.i].joined_prev and not toks[m.i].cap:
+            an = toks[m.i - 1].norm == "an"
             if wants_an(m.spun[0]) != an and any(wants_an(c.words[0]) == an for c, _ in m.candidates):
                 article_tell = True
         multi = len(m.spun) > 1 and any(t == "phrases" for _, t in m.candidates)
-        return Site(m, best, region, multi, article_tell)
+        return Site(m, max(weighted), region, multi, article_tell)
 
     # -- decisions -------------------------------------------------------------------------
     def protections(self) -> tuple[bool, bool]:
@@ -120,13 +123,28 @@ class _Doc:
             return []
         r = self.rate()
         base = math.log10(r / (1.0 - r))
+        # keep only the candidates that could win: local gain + prior within PRUNE of even odds
+        pruned: list[Match] = []
+        # the odds mass of candidates left out of the lattice still counts against an edit
+        self.left_out: dict[int, list[float]] = {}
+        for m in usable:
+            g = self.gains[id(m)]
+            order = sorted(range(len(g)), key=lambda k: -g[k])
+            keep = [k for k in order if g[k] + base > -PRUNE][:MAX_CANDIDATES]
+            if keep:
+                nm = Match(m.i, m.j, m.spun, tuple(m.candidates[k] for k in keep))
+                pruned.append(nm)
+                self.left_out[id(nm)] = [g[k] - g[keep[0]] for k in order if k not in keep]
+        usable = pruned
+        if not usable:
+            return []
         prior = {id(m): [base + self._log_weight(c.weight, tb) for c, tb in m.candidates] for m in usable}
         by_chunk: dict[int, list[Match]] = {}
         for m in usable:
             by_chunk.setdefault(self._chunk_of[m.i], []).append(m)
         edits: list[Edit] = []
         for ci, ms in sorted(by_chunk.items()):
-            for ch in decode_chunk(self.scorer, toks, self.chunks[ci], ms, self.vocab, prior):
+            for ch in decode_chunk(self.scorer, toks, self.chunks[ci], ms, self.vocab, prior, self.left_out):
                 if ch.confidence >= self.cfg.min_confidence:
                     edits.append(self._edit(ch))
         edits.extend(self._numerals(edits, quotes, names))
@@ -255,14 +273,15 @@ def run(text: str, config: Config | None, options: dict[str, object]) -> Explana
     cfg = resolve_config(config, options)
     if not text.strip():
         return Explanation(text, (), 0.0)
-    doc = _Doc(text, cfg)
+    gain_cache: dict = {}
+    doc = _Doc(text, cfg, gain_cache)
     first = doc
     edits = doc.decide()
     current = apply_edits(text, edits)
     for _ in range(MAX_PASSES - 1):
         if not edits:
             break
-        nxt = _Doc(current, cfg)
+        nxt = _Doc(current, cfg, gain_cache)
         more = nxt.decide()
         if not more:
             break

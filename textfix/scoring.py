@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["Scorer", "get_scorer", "OOV_LOGP"]
@@ -82,6 +83,30 @@ class Scorer:
             self._cache.clear()
         self._cache[key] = value
         return value
+
+
+    def score(self, words: Sequence[str | None], p2: str | None, p1: str | None, eos: bool = False
+              ) -> tuple[float, str | None, str | None]:
+        """log10 probability of ``words`` after history ``p2 p1`` (and of the sentence end after
+        them when ``eos``), with the history after them: ``(total, p2, p1)``. The hot loop of
+        textfix, so it is written flat."""
+        cache = self._cache
+        if len(cache) > 500_000:
+            cache.clear()
+        raw = self._raw
+        total = 0.0
+        for w in (*words, "</s>") if eos else words:
+            if w is None:
+                total += OOV_LOGP
+                p2 = p1 = None
+                continue
+            key = (w, p1, p2 if p1 is not None else None)
+            v = cache.get(key)
+            if v is None:
+                v = cache[key] = raw(w, p1, key[2])
+            total += v
+            p2, p1 = p1, w
+        return total, p2, p1
 
 
 class TrigramScorer(Scorer):

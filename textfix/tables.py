@@ -71,6 +71,13 @@ class Table:
         self._unpacked: dict[tuple[str, ...], tuple[Candidate, ...]] = {}
         self.max_len = max((k.count(" ") + 1 for k in packed), default=0)
         self.first_words = frozenset(k.partition(" ")[0] for k in packed)
+        # every proper prefix of a multi-word phrase, so a phrase search can stop early
+        prefixes: set[str] = set()
+        for k in packed:
+            while " " in k:
+                k = k.rpartition(" ")[0]
+                prefixes.add(k)
+        self.prefixes = frozenset(prefixes)
 
     def __len__(self) -> int:
         return len(self._packed)
@@ -282,6 +289,7 @@ class Lexicon:
         self.tables = tables
         self.max_len = max((t.max_len for t in tables), default=0)
         self.first_words: frozenset[str] = frozenset().union(*(t.first_words for t in tables))
+        self.prefixes: frozenset[str] = frozenset().union(*(t.prefixes for t in tables))
         self._cache: dict[tuple[str, ...], tuple[tuple[Candidate, str], ...]] = {}
 
     def lookup(self, words: tuple[str, ...]) -> tuple[tuple[Candidate, str], ...]:
