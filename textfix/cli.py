@@ -706,6 +706,8 @@ def _restore_sigterm(old: object) -> None:
 def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: str) -> None:
     secs = max(time.monotonic() - stats.start, 1e-6)
     mb = stats.bytes / 1e6
+    size = f"{mb:.1f} MB" if mb >= 1 else f"{stats.bytes / 1e3:.1f} kB"
+    rate = mb / secs
     if command == "scan":
         head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun, " \
                f"{_plural(stats.edits, 'suspected phrase')}"
@@ -713,8 +715,8 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
         reporting = args.check or args.diff or args.jsonl
         verb = "would change" if reporting and not (args.output or args.in_place) else "changed"
         head = f"{_plural(stats.files, 'file')}, {stats.changed} {verb}, {_plural(stats.edits, 'edit')}"
-    con.info(f"textfix: {head}, {stats.failed} failed; {mb:.1f} MB in {secs:.1f} s "
-             f"({mb / secs:.1f} MB/s)")
+    con.info(f"textfix: {head}, {stats.failed} failed; {size} in {secs:.1f} s "
+             f"({rate:.{1 if rate >= 1 else 2}f} MB/s)")
 
 
 # --------------------------------------------------------------------------- scan
