@@ -21,6 +21,12 @@ from .tokens import Token
 __all__ = ["Match", "Chunk", "find_matches", "chunks", "decode_chunk", "candidate_gains", "Choice",
            "wants_an", "ARTICLE_LOGODDS"]
 
+#: how much of the unigram frequency difference between a candidate and the page's word is taken
+#: out of the n-gram gain: an n-gram model prefers common words anywhere, but a spun word is one
+#: that fits its context worse than its own frequency predicts (1.0 = pure association, 0 = raw LM)
+FREQ_DISCOUNT = 0.7
+#: the tables whose candidates get that discount (curated spinner phrases are known outputs)
+DISCOUNTED = frozenset({"thesaurus"})
 #: log10 odds added (removed) when a candidate agrees (disagrees) with a preceding "a"/"an"
 #: that the spun word disagrees (agrees) with: spinners keep the original's article.
 ARTICLE_LOGODDS = 2.0
@@ -167,12 +173,17 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
         p2, p1 = (p1, w) if w is not None else (None, None)
     score = scorer.score
     vf = scorer.vocab_form
-    base = score((*vocab[m.i:m.j], *right), p2, p1, eos)[0]
+    spun_words = tuple(vocab[m.i:m.j])
+    base = score((*spun_words, *right), p2, p1, eos)[0]
+    uni = scorer.unigram
+    base_uni = sum(uni(w) for w in spun_words)
     out = []
-    for c, _ in m.candidates:
+    for c, table in m.candidates:
         words = c.words
         cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
         g = score((*cw, *right), p2, p1, eos)[0] - base
+        if table in DISCOUNTED:
+            g -= FREQ_DISCOUNT * (sum(uni(w) for w in cw) - base_uni)
         if art:
             g += _article_logodds(tokens, m, c)
         out.append(g)

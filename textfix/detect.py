@@ -45,6 +45,7 @@ class Site:
     region: str          # "body", "quote" or "name"
     multiword_curated: bool
     article_tell: bool
+    table: str = "phrases"  # the table of the site's first candidate: rates are estimated per table
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,9 @@ class Evidence:
     lift_quotes: bool
     lift_names: bool
     notes: tuple[str, ...] = field(default=())
-    rate: float = 0.0    # estimated share of candidate sites the spinner replaced
+    rate: float = 0.0    # estimated share of candidate sites the spinner replaced (all tables)
     llr: float = 0.0     # log10 likelihood ratio spun/clean from the body sites
+    table_rates: dict[str, float] = field(default_factory=dict)  # the same share, per table
 
 
 def _logistic(z: float) -> float:
@@ -114,7 +116,15 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     tells = sum(1 for s in sites if s.region == "body" and (
         (s.multiword_curated and s.gain > TELL_GAIN) or s.article_tell))
     tells += len(_SAID_TELL.findall(text))
-    rate, llr = estimate_rate(body)
+    rate, _ = estimate_rate(body)
+    # the spinner replaces a curated phrase far more often than a word with a thesaurus entry, so
+    # each table gets its own rate; the evidence adds up
+    table_rates: dict[str, float] = {}
+    llr = 0.0
+    for table in sorted({s.table for s in sites}):
+        t_rate, t_llr = estimate_rate([s.gain for s in sites if s.region == "body" and s.table == table])
+        table_rates[table] = t_rate
+        llr += t_llr
     score = _score(llr, tells)
     notes: list[str] = []
     lift_q = lift_n = False
@@ -130,4 +140,4 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
             notes.append(f"capitalised words look spun too (estimated spin rate {n_rate:.0%}, {rate:.0%} "
                          "elsewhere): names were not protected")
     return Evidence(n_body, body_s, tells, n_quote, quote_s, n_name, name_s, score, lift_q, lift_n,
-                    tuple(notes), rate, llr)
+                    tuple(notes), rate, llr, table_rates)

@@ -11,11 +11,11 @@ import math
 from collections.abc import Sequence
 
 from .config import Config, resolve_config
-from .decode import Choice, Match, candidate_gains, chunks, decode_chunk, find_matches, wants_an
+from .decode import DISCOUNTED, FREQ_DISCOUNT, Choice, Match, candidate_gains, chunks, decode_chunk, find_matches, wants_an
 from .detect import Evidence, Site, evaluate
 from .edits import Edit, Explanation, apply_edits
 from .scoring import get_scorer
-from .tables import lexicon
+from .tables import Candidate, lexicon
 from .tokens import Token, tokenize
 
 __all__ = ["run", "score_document", "MAX_PASSES"]
@@ -23,7 +23,7 @@ __all__ = ["run", "score_document", "MAX_PASSES"]
 MAX_PASSES = 3
 #: bounds of the share of candidate sites the spinner replaced (prior for decoding): the rate
 #: assumed in a clean document, and the most any document is credited with
-RATE_SPUN, RATE_CLEAN = 0.5, 2e-4
+RATE_SPUN, RATE_CLEAN = 0.8, 2e-4
 #: rate assumed when document gating is off (each phrase judged on its own)
 RATE_UNGATED = 0.02
 #: candidates whose local log10 odds (gain + prior) are below -PRUNE are not decoded, and at most
@@ -94,7 +94,7 @@ class _Doc:
             if wants_an(m.spun[0]) != an and any(wants_an(c.words[0]) == an for c, _ in m.candidates):
                 article_tell = True
         multi = len(m.spun) > 1 and any(t == "phrases" for _, t in m.candidates)
-        return Site(m, max(weighted), region, multi, article_tell)
+        return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1])
 
     # -- decisions -------------------------------------------------------------------------
     def protections(self) -> tuple[bool, bool]:
@@ -103,13 +103,14 @@ class _Doc:
         names = self.cfg.protect_names and not ev.lift_names
         return quotes, names
 
-    def rate(self) -> float:
+    def rate(self, table: str) -> float:
+        """Prior share of this table's matches the spinner made, for this document."""
         if not self.cfg.document_gating:
             return RATE_UNGATED
         # log-linear between the clean rate and the document's estimated rate, by spin score:
         # a doubtful document stays cautious
         s = self.evidence.score
-        est = min(RATE_SPUN, max(RATE_CLEAN, self.evidence.rate))
+        est = min(RATE_SPUN, max(RATE_CLEAN, self.evidence.table_rates.get(table, self.evidence.rate)))
         return RATE_CLEAN * (est / RATE_CLEAN) ** s
 
     def decide(self) -> list[Edit]:
@@ -121,8 +122,7 @@ class _Doc:
                   if all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
         if not usable:
             return []
-        r = self.rate()
-        base = math.log10(r / (1.0 - r))
+        bases = {t: math.log10(self.rate(t) / (1.0 - self.rate(t))) for t in self.cfg.tables}
         # keep only the candidates that could win: local gain + prior within PRUNE of even odds
         pruned: list[Match] = []
         # the odds mass of candidates left out of the lattice still counts against an edit
@@ -130,7 +130,7 @@ class _Doc:
         for m in usable:
             g = self.gains[id(m)]
             order = sorted(range(len(g)), key=lambda k: -g[k])
-            keep = [k for k in order if g[k] + base > -PRUNE][:MAX_CANDIDATES]
+            keep = [k for k in order if g[k] + bases[m.candidates[k][1]] > -PRUNE][:MAX_CANDIDATES]
             if keep:
                 nm = Match(m.i, m.j, m.spun, tuple(m.candidates[k] for k in keep))
                 pruned.append(nm)
@@ -138,7 +138,16 @@ class _Doc:
         usable = pruned
         if not usable:
             return []
-        prior = {id(m): [base + self._log_weight(c.weight, tb) for c, tb in m.candidates] for m in usable}
+        uni, vf = self.scorer.unigram, self.scorer.vocab_form
+
+        def freq_gap(m: Match, c: Candidate, table: str) -> float:
+            if table not in DISCOUNTED:
+                return 0.0
+            return FREQ_DISCOUNT * (sum(uni(vf(w)) for w in c.words) - sum(uni(vf(w)) for w in m.spun))
+
+        prior = {id(m): [bases[tb] + self._log_weight(c.weight, tb) - freq_gap(m, c, tb)
+                         for c, tb in m.candidates]
+                 for m in usable}
         by_chunk: dict[int, list[Match]] = {}
         for m in usable:
             by_chunk.setdefault(self._chunk_of[m.i], []).append(m)

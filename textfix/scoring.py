@@ -85,6 +85,12 @@ class Scorer:
         return value
 
 
+    def unigram(self, word: str | None) -> float:
+        """log10 P(word) with no context (OOV_LOGP for an unknown word)."""
+        if word is None:
+            return OOV_LOGP
+        return self.logp(word, None, None)
+
     def score(self, words: Sequence[str | None], p2: str | None, p1: str | None, eos: bool = False
               ) -> tuple[float, str | None, str | None]:
         """log10 probability of ``words`` after history ``p2 p1`` (and of the sentence end after
