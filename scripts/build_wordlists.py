@@ -356,15 +356,17 @@ since so some somebody someone something such than that the their theirs them th
 there therefore these they this those though through thus till to too toward towards under
 unless until up upon us very via was we were what whatever when whenever where whether which
 while who whoever whom whose why will with within without would yet you your yours yourself
-yourselves
+yourselves across albeit along alongside amid amidst amongst behind beneath beside besides beyond
+despite hence thereby thereof throughout unlike versus whereas whereby wherein whilst
 """.split())
 
 #: Function words that are never proposed as originals: articles, pronouns, prepositions,
 #: conjunctions, auxiliaries and modals. Adverbs and quantifiers (also, only, just, very, more,
 #: still...) stay allowed: "additionally -> also" and "solely -> only" are real spins.
 NOT_ORIGINALS = FUNCTION_WORDS - frozenset("""
-again almost also enough even ever few further however least less many more most much now often
-once only other others otherwise own quite rather same several still therefore thus too very yet
+again almost also enough even ever few further however just least less many more most much now
+often once only other others otherwise own quite rather same several still therefore thus too very
+yet
 """.split())
 
 THESAURUS_HEADERS = {
@@ -560,8 +562,8 @@ def surface_pairs(syn: dict[str, set[str]], lex: Lexicon) -> dict[tuple[str, str
                 for tag in POS_TAGS[pos]:
                     s_forms = tuple(f for f in lex.inflections(s, tag) if f != s)
                     o_forms = lex.inflections(o, tag)
-                    if not s_forms or not o_forms:
-                        continue
+                    if not s_forms or not o_forms or (tag == "NNS" and o_forms[0] == o):
+                        continue  # no such form; or a mass noun (alerts -> quick)
                     for sf in s_forms:
                         if sf != o_forms[0]:
                             pairs.setdefault((sf, o_forms[0]), (s, o, True))
