@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Build the phrase tables that textfix ships in ``wordlists/``.
 
-Two tables, one subcommand each (``all`` builds both, ``check`` verifies the committed files):
+One subcommand per table (``all`` builds them all, ``check`` verifies the committed files):
 
 ``phrases``   -> ``wordlists/phrases.tsv``
     Curated spinner rewrites. The hand-written source ``wordlists/src/phrases.src.tsv`` holds
     lemma-level entries with a part-of-speech column; this script expands every entry into its
     inflected forms with lemminflect (``program -> package`` gives ``programs -> packages``,
     ``get here -> come`` gives ``got here -> came``) and turns counts into weights.
+
+``tortured`` -> ``wordlists/tortured.tsv`` (optional)
+    Tortured phrases from the Problematic Paper Screener list (CC BY 4.0), read from
+    ``../shared/data/tortured_pairs.dev.tsv`` beside the repository.
 
 ``thesaurus`` -> ``wordlists/thesaurus.tsv``
     Reverse synonym table generated from Moby Thesaurus II (public domain, read from the PyPI
@@ -718,6 +722,48 @@ def coverage_report(result: ThesaurusResult) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Table 3 (optional): tortured phrases from the Problematic Paper Screener list
+# --------------------------------------------------------------------------------------------
+
+TORTURED_SRC = ROOT.parent / "shared" / "data" / "tortured_pairs.dev.tsv"
+TORTURED_OUT = WORDLISTS / "tortured.tsv"
+TORTURED_HEADERS = {
+    "source": "Problematic Paper Screener tortured-phrase fingerprints (Cabanac, Labbé & Magazinov), "
+              "development subset shared/data/tortured_pairs.dev.tsv",
+    "licence": "CC BY 4.0 (as stated by re-publishers of the list); attribution: Problematic Paper "
+               "Screener (Cabanac, Labbé & Magazinov)",
+    "generated-by": "scripts/build_wordlists.py tortured",
+}
+TORTURED_COMMENTS = [
+    "Spinner output found in published science papers (\"irregular woodland\" for "
+    "\"random forest\"). Kept: rows whose fingerprint needs no extra context and whose "
+    "both sides are plain tokens (no hyphens or other punctuation), at most 5 tokens each.",
+    "weight: 1 / number of originals listed for the same spun phrase. source: pps.",
+]
+
+
+def build_tortured(src: Path = TORTURED_SRC) -> str:
+    originals: dict[str, set[str]] = collections.defaultdict(set)
+    with open(src, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or line.startswith("spun\t") or not line.strip():
+                continue
+            spun, orig, context = line.rstrip("\n").split("\t")
+            if context.strip() != "0":
+                continue  # the fingerprint needs context words we do not have
+            spun, orig = (unicodedata.normalize("NFC", " ".join(x.lower().split())) for x in (spun, orig))
+            try:
+                check_phrase(spun, "spun")
+                check_phrase(orig, "original")
+            except TableFormatError:
+                continue
+            if spun != orig:
+                originals[spun].add(orig)
+    rows = [Row(s, o, 1 / len(os_), "pps") for s, os_ in originals.items() for o in os_]
+    return render_table("tortured", TORTURED_HEADERS, TORTURED_COMMENTS, rows)
+
+
+# --------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------
 
@@ -727,8 +773,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("phrases", help="expand wordlists/src/phrases.src.tsv into wordlists/phrases.tsv")
     p.add_argument("--out", type=Path, default=PHRASES_OUT)
+    p = sub.add_parser("tortured", help="wordlists/tortured.tsv from the Problematic Paper Screener dev list")
+    p.add_argument("--src", type=Path, default=TORTURED_SRC)
     for name, helptext in (("thesaurus", "generate wordlists/thesaurus.tsv from Moby"),
-                           ("all", "build both tables"),
+                           ("all", "build all tables (tortured.tsv only when its source list is present)"),
                            ("check", "rebuild both tables in memory; exit 1 if a committed file differs")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--moby", type=Path, default=None,
@@ -745,6 +793,10 @@ def main(argv: list[str] | None = None) -> int:
         text = build_phrases()
         write_text(out, text)
         print(f"wrote {out}: {count_rows(text)} rows, {len(text.encode())} bytes")
+    if args.cmd == "tortured" or (args.cmd == "all" and TORTURED_SRC.exists()):
+        text = build_tortured(getattr(args, "src", TORTURED_SRC))
+        write_text(TORTURED_OUT, text)
+        print(f"wrote {TORTURED_OUT}: {count_rows(text)} rows, {len(text.encode())} bytes")
     if args.cmd in ("thesaurus", "all"):
         out = args.out if args.cmd == "thesaurus" else THESAURUS_OUT
         result = build_thesaurus(args.moby)
@@ -754,6 +806,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "check":
         ok = True
         expected = {PHRASES_OUT: build_phrases()}
+        if TORTURED_SRC.exists():
+            expected[TORTURED_OUT] = build_tortured()
         if not args.phrases_only:
             expected[THESAURUS_OUT] = build_thesaurus(args.moby).text
         for path, text in expected.items():

@@ -136,6 +136,23 @@ def test_thesaurus_entries_and_weights(parsed):
     assert len(rows) <= 160_000 and (WORDLISTS / "thesaurus.tsv").stat().st_size < 5_000_000
 
 
+def test_tortured_table(parsed):
+    if "tortured" not in parsed:
+        pytest.skip("no tortured.tsv")
+    meta, rows = parsed["tortured"]
+    assert "Cabanac" in meta["source"] and "CC BY 4.0" in meta["licence"] and "Cabanac" in meta["licence"]
+    assert {src for *_x, src in rows} == {"pps"}
+    t = pairs(parsed, "tortured")
+    assert t["irregular woodland"] == {"random forest": 1.0} and "big data" in t["huge information"]
+
+
+def test_tortured_table_matches_its_source():
+    build = load_script()
+    if not build.TORTURED_SRC.exists() or not (WORDLISTS / "tortured.tsv").exists():
+        pytest.skip("shared/data/tortured_pairs.dev.tsv not beside the repository")
+    assert build.build_tortured() == (WORDLISTS / "tortured.tsv").read_text(encoding="utf-8")
+
+
 # --- the build script -------------------------------------------------------------------------
 
 def load_script():
