@@ -46,6 +46,7 @@ class Site:
     multiword_curated: bool
     article_tell: bool
     table: str = "phrases"  # the table of the site's first candidate: rates are estimated per table
+    stands_for: float = 1.0  # how many sites of its kind this one represents (a sample's share)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def estimate_rate(gains: Sequence[float], *, iters: int = 30) -> tuple[float, float]:
+def estimate_rate(gains: Sequence[float], weights: Sequence[float] | None = None, *, iters: int = 30
+                  ) -> tuple[float, float]:
     """Maximum-likelihood share ``r`` of sites the spinner replaced, and the log10 likelihood
     ratio of "spun at rate r" against "clean" (r = 0).
 
@@ -84,17 +86,18 @@ def estimate_rate(gains: Sequence[float], *, iters: int = 30) -> tuple[float, fl
     """
     if not gains:
         return 0.0, 0.0
+    w = list(weights) if weights is not None else [1.0] * len(gains)
+    total = sum(w)
     lr = [10.0 ** max(-GAIN_CLIP, min(GAIN_CLIP, TEMPER * g)) for g in gains]
     r = 0.1
     for _ in range(iters):
-        post = [r * x / (r * x + 1.0 - r) for x in lr]
-        new = sum(post) / len(post)
+        new = sum(wk * r * x / (r * x + 1.0 - r) for wk, x in zip(w, lr)) / total
         if abs(new - r) < 1e-5:
             r = new
             break
         r = new
     r = min(max(r, 0.0), 0.999)
-    llr = sum(math.log10(r * x + 1.0 - r) for x in lr)
+    llr = sum(wk * math.log10(r * x + 1.0 - r) for wk, x in zip(w, lr))
     return r, llr
 
 
@@ -116,21 +119,22 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     tells = sum(1 for s in sites if s.region == "body" and (
         (s.multiword_curated and s.gain > TELL_GAIN) or s.article_tell))
     tells += len(_SAID_TELL.findall(text))
-    rate, _ = estimate_rate(body)
+    rate, _ = estimate_rate(body, [s.stands_for for s in sites if s.region == "body"])
     # the spinner replaces a curated phrase far more often than a word with a thesaurus entry, so
     # each table gets its own rate; the evidence adds up
     table_rates: dict[str, float] = {}
     llr = 0.0
     for table in sorted({s.table for s in sites}):
-        t_rate, t_llr = estimate_rate([s.gain for s in sites if s.region == "body" and s.table == table])
+        group = [s for s in sites if s.region == "body" and s.table == table]
+        t_rate, t_llr = estimate_rate([s.gain for s in group], [s.stands_for for s in group])
         table_rates[table] = t_rate
         llr += t_llr
     score = _score(llr, tells)
     notes: list[str] = []
     lift_q = lift_n = False
     if adaptive and score > 0.9:
-        q_rate, q_llr = estimate_rate(quote)
-        n_rate, n_llr = estimate_rate(name)
+        q_rate, q_llr = estimate_rate(quote, [s.stands_for for s in sites if s.region == "quote"])
+        n_rate, n_llr = estimate_rate(name, [s.stands_for for s in sites if s.region == "name"])
         if q_llr > LIFT_LLR and q_rate >= LIFT_SHARE * rate:
             lift_q = True
             notes.append(f"quoted text looks spun too (estimated spin rate {q_rate:.0%} of candidate phrases, "

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from .config import Config, resolve_config
 from .decode import DISCOUNTED, FREQ_DISCOUNT, Choice, Match, candidate_gains, chunks, decode_chunk, find_matches, wants_an
-from .detect import Evidence, Site, evaluate
+from .detect import Evidence, Site, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits
 from .scoring import get_scorer
 from .tables import Candidate, lexicon
@@ -29,6 +29,10 @@ RATE_UNGATED = 0.02
 #: candidates whose local log10 odds (gain + prior) are below -PRUNE are not decoded, and at most
 #: MAX_CANDIDATES per phrase are
 PRUNE, MAX_CANDIDATES = 1.5, 3
+#: thesaurus-only matches scored for the document evidence (an even sample of them)
+SAMPLE_SITES = 60
+#: spin score from which a document's every thesaurus match is scored and decoded
+FULL_SCORING_MIN = 0.02
 #: confidence of spelling out a small number in a document that is certainly spun
 NUMERAL_CONFIDENCE = 0.8
 _NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
@@ -63,7 +67,17 @@ class _Doc:
         for ci, ch in enumerate(self.chunks):
             self._chunk_of.extend([ci] * (ch.end - ch.start))
         self.gains: dict[int, list[float]] = {}
-        self.sites = [self._site(m) for m in self.matches]
+        # Document evidence from every curated-phrase match and an even sample of at most
+        # SAMPLE_SITES thesaurus-only matches (each standing for its share of them): enough to
+        # judge a document, and spin_score's cost stays bounded. Decoding a spun document scores
+        # the rest (see decide()).
+        thes = [m for m in self.matches if all(tb in DISCOUNTED for _, tb in m.candidates)]
+        curated = [m for m in self.matches if not all(tb in DISCOUNTED for _, tb in m.candidates)]
+        step = max(1.0, len(thes) / SAMPLE_SITES)
+        sample = [thes[int(k * step)] for k in range(min(len(thes), SAMPLE_SITES))]
+        sampled = {id(x) for x in sample}
+        self._unscored = [m for m in thes if id(m) not in sampled]
+        self.sites = [self._site(m) for m in curated] + [self._site(m, step) for m in sample]
         n_body = n_quote = n_name = 0
         for t in toks:
             if t.fixed is not None or not t.is_word:
@@ -80,7 +94,7 @@ class _Doc:
     def _log_weight(self, cand_weight: float, table: str) -> float:
         return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
 
-    def _site(self, m: Match) -> Site:
+    def _site(self, m: Match, stands_for: float = 1.0) -> Site:
         toks = self.tokens
         region = "name" if any(t.name_like for t in toks[m.i:m.j]) else \
             "quote" if any(t.in_quote for t in toks[m.i:m.j]) else "body"
@@ -94,7 +108,7 @@ class _Doc:
             if wants_an(m.spun[0]) != an and any(wants_an(c.words[0]) == an for c, _ in m.candidates):
                 article_tell = True
         multi = len(m.spun) > 1 and any(t == "phrases" for _, t in m.candidates)
-        return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1])
+        return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for)
 
     # -- decisions -------------------------------------------------------------------------
     def protections(self) -> tuple[bool, bool]:
@@ -116,10 +130,21 @@ class _Doc:
     def decide(self) -> list[Edit]:
         if not self.matches:
             return []
+        if self._unscored and self.evidence.score >= FULL_SCORING_MIN:
+            # a document that may be spun: score every thesaurus match, and decode with the
+            # thesaurus rate estimated from all of them
+            for m in self._unscored:
+                self._site(m)
+            self._unscored = []
+            gains = [max(self.gains[id(m)]) for m in self.matches
+                     if all(tb in DISCOUNTED for _, tb in m.candidates)
+                     and not any(t.name_like or t.in_quote for t in self.tokens[m.i:m.j])]
+            if gains:
+                self.evidence.table_rates["thesaurus"] = estimate_rate(gains)[0]
         quotes, names = self.protections()
         toks = self.tokens
-        usable = [m for m in self.matches
-                  if all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
+        usable = [m for m in self.matches if id(m) in self.gains
+                  and all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
         if not usable:
             return []
         bases = {t: math.log10(self.rate(t) / (1.0 - self.rate(t))) for t in self.cfg.tables}
