@@ -31,6 +31,8 @@ RATE_UNGATED = 0.02
 PRUNE, MAX_CANDIDATES = 1.5, 3
 #: thesaurus-only matches scored for the document evidence (an even sample of them)
 SAMPLE_SITES = 60
+#: candidates per sampled thesaurus match (the heaviest) scored for the evidence
+EVIDENCE_CANDIDATES = 5
 #: spin score from which a document's every thesaurus match is scored and decoded
 FULL_SCORING_MIN = 0.02
 #: confidence of spelling out a small number in a document that is certainly spun
@@ -75,9 +77,10 @@ class _Doc:
         curated = [m for m in self.matches if not all(tb in DISCOUNTED for _, tb in m.candidates)]
         step = max(1.0, len(thes) / SAMPLE_SITES)
         sample = [thes[int(k * step)] for k in range(min(len(thes), SAMPLE_SITES))]
-        sampled = {id(x) for x in sample}
-        self._unscored = [m for m in thes if id(m) not in sampled]
-        self.sites = [self._site(m) for m in curated] + [self._site(m, step) for m in sample]
+        self._unscored = thes
+        # (the sample is judged on each match's EVIDENCE_CANDIDATES likeliest originals)
+        self.sites = [self._site(m) for m in curated] + [
+            self._site(Match(m.i, m.j, m.spun, m.candidates[:EVIDENCE_CANDIDATES]), step) for m in sample]
         n_body = n_quote = n_name = 0
         for t in toks:
             if t.fixed is not None or not t.is_word:
