@@ -769,7 +769,7 @@ def build_tortured(src: Path = TORTURED_SRC) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog="Run 'all' to regenerate both tables, 'check' to verify them.")
+                                     epilog="Run 'all' to regenerate the tables, 'check' to verify them.")
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("phrases", help="expand wordlists/src/phrases.src.tsv into wordlists/phrases.tsv")
     p.add_argument("--out", type=Path, default=PHRASES_OUT)
@@ -777,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--src", type=Path, default=TORTURED_SRC)
     for name, helptext in (("thesaurus", "generate wordlists/thesaurus.tsv from Moby"),
                            ("all", "build all tables (tortured.tsv only when its source list is present)"),
-                           ("check", "rebuild both tables in memory; exit 1 if a committed file differs")):
+                           ("check", "rebuild the tables in memory; exit 1 if a committed file differs")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--moby", type=Path, default=None,
                        help=f"path to {MOBY_SDIST} or its words.txt (default: {MOBY_CACHE}/, "
