@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-__all__ = ["Config", "TABLE_NAMES", "SCORER_NAMES", "resolve_config"]
+__all__ = ["Config", "TABLE_NAMES", "DEFAULT_TABLES", "SCORER_NAMES", "resolve_config"]
 
 #: Tables shipped in ``wordlists/`` that ``Config.tables`` may name.
-TABLE_NAMES = ("phrases", "thesaurus")
+TABLE_NAMES = ("phrases", "thesaurus", "tortured")
+#: The tables used unless ``Config.tables`` says otherwise.
+DEFAULT_TABLES = ("phrases", "thesaurus")
 #: Context scorers that ``Config.scorer`` may name.
 SCORER_NAMES = ("trigram", "bigram")
 
@@ -41,7 +43,9 @@ class Config:
         off makes textfix judge each phrase on its own, which changes clean text more often.
     tables:
         which shipped tables propose candidates: any of ``"phrases"`` (curated spinner
-        phrases) and ``"thesaurus"`` (reverse synonyms generated from thesauri).
+        phrases), ``"thesaurus"`` (reverse synonyms generated from Moby) and ``"tortured"``
+        (tortured phrases found in science papers, from the Problematic Paper Screener; not used
+        by default, add it for scholarly text: ``tables=("tortured", "phrases")``).
     scorer:
         the context model: ``"trigram"`` (pocketsphinx's 3-gram English model, default) or
         ``"bigram"`` (symspellpy bigram counts with wordfreq unigram back-off).
@@ -54,7 +58,7 @@ class Config:
     protect_numbers: bool = True
     adaptive_protection: bool = True
     document_gating: bool = True
-    tables: tuple[str, ...] = TABLE_NAMES
+    tables: tuple[str, ...] = DEFAULT_TABLES
     scorer: str = "trigram"
 
     def __post_init__(self) -> None:
@@ -70,6 +74,10 @@ class Config:
         if isinstance(tables, str):
             tables = (tables,)
         tables = tuple(tables)
+        if not tables:
+            raise ValueError("tables must name at least one table")
+        if len(set(tables)) != len(tables):
+            raise ValueError(f"tables lists a table twice: {tables!r}")
         for t in tables:
             if t not in TABLE_NAMES:
                 raise ValueError(f"unknown table {t!r}; choose from {', '.join(TABLE_NAMES)}")

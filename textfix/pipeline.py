@@ -39,7 +39,11 @@ FULL_SCORING_MIN = 0.02
 NUMERAL_CONFIDENCE = 0.8
 _NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
 #: how far a table's weights are trusted as the spinner's channel probability
-TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5}
+TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0}
+#: tables whose rows are fingerprints: a match is an edit at FINGERPRINT_CONFIDENCE (shared among
+#: the originals a row lists, by context)
+FINGERPRINTS = frozenset({"tortured"})
+FINGERPRINT_CONFIDENCE = 0.9
 
 
 def _check_text(text: object) -> str:
@@ -110,7 +114,7 @@ class _Doc:
             an = toks[m.i - 1].norm == "an"
             if wants_an(m.spun[0]) != an and any(wants_an(c.words[0]) == an for c, _ in m.candidates):
                 article_tell = True
-        multi = len(m.spun) > 1 and any(t == "phrases" for _, t in m.candidates)
+        multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
         return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for)
 
     # -- decisions -------------------------------------------------------------------------
@@ -133,28 +137,68 @@ class _Doc:
     def decide(self) -> list[Edit]:
         if not self.matches:
             return []
-        if self._unscored and self.evidence.score >= FULL_SCORING_MIN:
-            # a document that may be spun: score every thesaurus match, and decode with the
-            # thesaurus rate estimated from all of them
-            for m in self._unscored:
-                self._site(m)
-            self._unscored = []
-            gains = [max(self.gains[id(m)]) for m in self.matches
-                     if all(tb in DISCOUNTED for _, tb in m.candidates)
-                     and not any(t.name_like or t.in_quote for t in self.tokens[m.i:m.j])]
-            if gains:
-                self.evidence.table_rates["thesaurus"] = estimate_rate(gains)[0]
+        self._score_all_if_spun()
         quotes, names = self.protections()
         toks = self.tokens
-        usable = [m for m in self.matches if id(m) in self.gains
-                  and all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
+        free = [m for m in self.matches if id(m) in self.gains
+                and all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
+        edits = self._fingerprints(free)
+        taken = [(e.start, e.end) for e in edits]
+        usable = [m for m in free if not any(tb in FINGERPRINTS for _, tb in m.candidates)
+                  and not any(s < toks[m.j - 1].end and e > toks[m.i].start for s, e in taken)]
+        edits.extend(self._decode(usable))
+        edits.extend(self._numerals(edits, quotes, names))
+        edits.sort(key=lambda e: e.start)
+        return edits
+
+    def _score_all_if_spun(self) -> None:
+        """In a document that may be spun, score every thesaurus match and re-estimate the
+        thesaurus rate from all of them."""
+        if not self._unscored or self.evidence.score < FULL_SCORING_MIN:
+            return
+        for m in self._unscored:
+            self._site(m)
+        self._unscored = []
+        gains = [max(self.gains[id(m)]) for m in self.matches
+                 if all(tb in DISCOUNTED for _, tb in m.candidates)
+                 and not any(t.name_like or t.in_quote for t in self.tokens[m.i:m.j])]
+        if gains:
+            self.evidence.table_rates["thesaurus"] = estimate_rate(gains)[0]
+
+    def _fingerprints(self, matches: list[Match]) -> list[Edit]:
+        """Matches of a fingerprint table (tortured phrases) are edits on their own: the table's
+        rows are specific enough, and a news-trained model knows little of the register they
+        occur in. Longest match first; the model only ranks a fingerprint's originals."""
+        fps = [m for m in matches if any(tb in FINGERPRINTS for _, tb in m.candidates)]
+        fps.sort(key=lambda m: (-(m.j - m.i), m.i))
+        used: list[tuple[int, int]] = []
+        out: list[Edit] = []
+        for m in fps:
+            if any(i < m.j and j > m.i for i, j in used):
+                continue
+            ks = [k for k, (_, tb) in enumerate(m.candidates) if tb in FINGERPRINTS]
+            g = self.gains[id(m)]
+            top = max(g[k] for k in ks)
+            mass = {k: 10 ** (g[k] - top) for k in ks}
+            best = max(ks, key=lambda k: mass[k])
+            conf = FINGERPRINT_CONFIDENCE * mass[best] / sum(mass.values())
+            if conf < self.cfg.min_confidence:
+                continue
+            cand, table = m.candidates[best]
+            used.append((m.i, m.j))
+            out.append(self._edit(Choice(m, cand, table, math.inf, conf),
+                                  f"{' '.join(m.spun)!r} is a known tortured phrase for {cand.text!r}"))
+        return out
+
+    def _decode(self, usable: list[Match]) -> list[Edit]:
+        """Joint decoding of the other matches, chunk by chunk."""
         if not usable:
             return []
         bases = {t: math.log10(self.rate(t) / (1.0 - self.rate(t))) for t in self.cfg.tables}
-        # keep only the candidates that could win: local gain + prior within PRUNE of even odds
-        pruned: list[Match] = []
+        # keep only the candidates that could win: local gain + prior within PRUNE of even odds;
         # the odds mass of candidates left out of the lattice still counts against an edit
-        self.left_out: dict[int, list[float]] = {}
+        pruned: list[Match] = []
+        left_out: dict[int, list[float]] = {}
         for m in usable:
             g = self.gains[id(m)]
             order = sorted(range(len(g)), key=lambda k: -g[k])
@@ -162,9 +206,8 @@ class _Doc:
             if keep:
                 nm = Match(m.i, m.j, m.spun, tuple(m.candidates[k] for k in keep))
                 pruned.append(nm)
-                self.left_out[id(nm)] = [g[k] - g[keep[0]] for k in order if k not in keep]
-        usable = pruned
-        if not usable:
+                left_out[id(nm)] = [g[k] - g[keep[0]] for k in order if k not in keep]
+        if not pruned:
             return []
         uni, vf = self.scorer.unigram, self.scorer.vocab_form
 
@@ -175,17 +218,15 @@ class _Doc:
 
         prior = {id(m): [bases[tb] + self._log_weight(c.weight, tb) - freq_gap(m, c, tb)
                          for c, tb in m.candidates]
-                 for m in usable}
+                 for m in pruned}
         by_chunk: dict[int, list[Match]] = {}
-        for m in usable:
+        for m in pruned:
             by_chunk.setdefault(self._chunk_of[m.i], []).append(m)
         edits: list[Edit] = []
         for ci, ms in sorted(by_chunk.items()):
-            for ch in decode_chunk(self.scorer, toks, self.chunks[ci], ms, self.vocab, prior, self.left_out):
+            for ch in decode_chunk(self.scorer, self.tokens, self.chunks[ci], ms, self.vocab, prior, left_out):
                 if ch.confidence >= self.cfg.min_confidence:
                     edits.append(self._edit(ch))
-        edits.extend(self._numerals(edits, quotes, names))
-        edits.sort(key=lambda e: e.start)
         return edits
 
     def _numerals(self, edits: list[Edit], quotes: bool, names: bool) -> list[Edit]:
@@ -216,7 +257,7 @@ class _Doc:
                             f"(document spin score {score:.2f})"))
         return out
 
-    def _edit(self, ch: Choice) -> Edit:
+    def _edit(self, ch: Choice, reason: str = "") -> Edit:
         toks = self.tokens
         m = ch.match
         first, last = toks[m.i], toks[m.j - 1]
@@ -230,8 +271,8 @@ class _Doc:
         elif first.cap:
             new = new[:1].upper() + new[1:]
         source = f"{ch.table}:{ch.candidate.source}"
-        reason = (f"{' '.join(m.spun)!r} -> {new!r}: fits the context better by "
-                  f"{ch.margin:.1f} log10 units (document spin score {self.evidence.score:.2f})")
+        reason = reason or (f"{' '.join(m.spun)!r} -> {new!r}: fits the context better by "
+                            f"{ch.margin:.1f} log10 units (document spin score {self.evidence.score:.2f})")
         # a/an agreement with the restored word
         if m.i > 0:
             art = toks[m.i - 1]
@@ -250,6 +291,8 @@ class _Doc:
 
 def _compose(text0: str, edits1: Sequence[Edit], text1: str, edits2: Sequence[Edit]) -> list[Edit]:
     """Edits on ``text0`` equivalent to applying ``edits1`` then ``edits2``."""
+    edits1 = sorted(edits1, key=lambda e: e.start)
+    edits2 = sorted(edits2, key=lambda e: e.start)
     groups: list[list] = []  # [start0, end0, conf, sources, reasons]
     for e in edits1:
         groups.append([e.start, e.end, e.confidence, [e.source], [e.reason]])

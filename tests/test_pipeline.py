@@ -1,0 +1,55 @@
+"""Pipeline behaviour: tortured phrases, protections, grammar repair, document gating, composition."""
+from __future__ import annotations
+
+import textfix
+from textfix.edits import Edit
+from textfix.pipeline import _compose
+
+
+def test_tortured_phrases_with_the_fingerprint_table():
+    text = "We apply an irregular woodland classifier to picture division. Counterfeit neural network models help."
+    r = textfix.explain(text, tables=("tortured", "phrases"))
+    assert r.text == ("We apply a random forest classifier to image segmentation. Artificial neural network "
+                      "models help.")
+    assert all(e.source.startswith("tortured:pps") for e in r.edits)
+    # not in the default tables
+    assert "irregular woodland" in textfix.restore(text)
+
+
+def test_article_follows_the_restored_word(kim):
+    r = textfix.explain(kim)
+    assert "a uncommon" in kim and "a rare trip to Russia" in r.text
+    # 'an necessary' -> 'an important': the article was the original's all along
+    assert "an necessary neighbor" in kim and "an important neighbor" in r.text
+
+
+def test_capital_is_carried_over():
+    text = ("Mentioned the minister, the conflict is over. " * 3 + "Final 12 months the army informed "
+            "reporters it was for the reason that of extra packages. ")
+    r = textfix.explain(text)
+    for e in r.edits:
+        assert e.original[:1].isupper() == e.spun[:1].isupper()
+
+
+def test_quotes_protected_unless_switched_off(shoigu):
+    quoted = "“highlights the dire straits that Russia finds itself in when it comes to resupplying"
+    assert quoted in textfix.restore(shoigu)
+    opened = textfix.explain(shoigu, protect_quotes=False, adaptive_protection=False)
+    assert len(opened.edits) >= len(textfix.explain(shoigu).edits)
+
+
+def test_document_gating_is_what_keeps_clean_text():
+    clean = "The final report said the army had informed officers of the conflict."
+    assert textfix.restore(clean) == clean
+    assert textfix.spin_score(clean) < 0.2
+
+
+def test_compose_maps_second_pass_edits_back():
+    t0 = "aa bb cc dd"
+    e1 = [Edit(3, 5, "bb", "BBBB", 0.9, "x")]
+    t1 = "aa BBBB cc dd"
+    e2 = [Edit(8, 10, "cc", "C", 0.8, "y"), Edit(3, 7, "BBBB", "b", 0.7, "z")]
+    out = _compose(t0, e1, t1, e2)
+    assert textfix.apply_edits(t0, out) == "aa b C dd"
+    assert [(e.start, e.end, e.original) for e in out] == [(3, 5, "b"), (6, 8, "C")]
+    assert out[0].confidence == 0.7 and out[0].source == "x+z"
