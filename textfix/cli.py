@@ -46,8 +46,9 @@ exit status:
 """
 
 MAIN_DESCRIPTION = """\
-Restore text that an article spinner rewrote with synonyms ("A uncommon journey by Russia's
-protection minister" -> "A rare trip by Russia's defense minister"). Clean text is left alone.
+Restore text that an article spinner rewrote with synonyms (a spinner turns "A rare trip by
+Russia's defense minister" into "A uncommon journey by Russia's protection minister"): find the
+swapped phrases and put back the likely original wording. Clean text is left alone.
 """
 
 MAIN_EPILOG = f"""\

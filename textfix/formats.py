@@ -406,7 +406,7 @@ class _HtmlRewriter:
         nodes: list[_TextNode] = []
         parts: list[str] = []
         vlen = 0
-        sep = False
+        sep = ""  # what separates the next text from the previous: "", a line or a paragraph break
         run: list[tuple[_Event, int]] = []
 
         def close_run() -> None:
@@ -417,15 +417,15 @@ class _HtmlRewriter:
             raw = src[start - self.base: end - self.base]
             if html.unescape(raw) == "".join(ev.data for ev, _ in run) and not _MARKUP_LIKE.search(raw):
                 if sep and parts:
-                    parts.append("\n\n")
-                    vlen += 2
-                sep = False
+                    parts.append(sep)
+                    vlen += len(sep)
+                sep = ""
                 node = _TextNode(start, raw, vlen)
                 nodes.append(node)
                 parts.append(node.text)
                 vlen += len(node.text)
             else:
-                sep = True
+                sep = "\n\n"
             run.clear()
 
         for ev, end in zip(events, ends):
@@ -433,8 +433,10 @@ class _HtmlRewriter:
                 run.append((ev, end))
                 continue
             close_run()
-            if ev.kind == "data" or ev.tag in BLOCK_ELEMENTS:
-                sep = True
+            if ev.kind == "data" or (ev.tag in BLOCK_ELEMENTS and ev.tag != "br"):
+                sep = "\n\n"
+            elif ev.tag == "br" and not sep:
+                sep = "\n"
         close_run()
         return nodes, "".join(parts)
 
