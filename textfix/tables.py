@@ -160,9 +160,11 @@ def _check_row(line: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...],
     return spun, orig, weight, source
 
 
-_TOK = r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*"
-_PHRASE = rf"{_TOK}(?: {_TOK}){{0,{MAX_TOKENS - 1}}}"
-_ROWS = regex.compile(rf"(?:{_PHRASE}\t{_PHRASE}\t[0-9.eE+-]+\t[a-z0-9][a-z0-9_.-]*\n)*")
+# Possessive quantifiers throughout: on a bad row the match fails there, at once, instead of
+# backtracking through every row before it.
+_TOK = r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*+(?:'[\p{Ll}\p{Lo}\p{N}]++)*+"
+_PHRASE = rf"{_TOK}(?: {_TOK}){{0,{MAX_TOKENS - 1}}}+"
+_ROWS = regex.compile(rf"(?:{_PHRASE}\t{_PHRASE}\t[0-9.eE+-]++\t[a-z0-9][a-z0-9_.-]*+\n)*+")
 
 
 def parse_table(text: str, filename: str = "<table>") -> Table:
