@@ -100,3 +100,23 @@ def examples() -> list[tuple[str, str, str | None]]:
         out.append((p.name, p.read_text(encoding="utf-8"),
                     r.read_text(encoding="utf-8") if r.exists() else None))
     return out
+
+
+def textfix_revision() -> str:
+    """The git revision of the textfix checkout being measured, with '+dirty' if textfix/ or
+    wordlists/ have uncommitted changes."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "textfix", "wordlists"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return rev + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"

@@ -337,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                                  "cpus": _cpus()},
-                     "textfix": getattr(textfix, "__version__", "?"), "docs": len(docs),
+                     "textfix": getattr(textfix, "__version__", "?"), "revision": _corpus.textfix_revision(),
+                     "load_before": _corpus.load_average(), "docs": len(docs),
                      "options": base_opts, "runs": [], "clean": {}, "examples": {}}
     t_start = time.perf_counter()
     for scorer in scorers:
@@ -361,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_examples:
             results["examples"][scorer] = hand_check(textfix, opts)
     results["seconds"] = time.perf_counter() - t_start
+    results["load_after"] = _corpus.load_average()
 
     if args.json:
         print(json.dumps(_jsonable(results), indent=1))
@@ -391,8 +393,9 @@ def _jsonable(results: dict) -> dict:
 def markdown(res: dict, args) -> str:
     L: list[str] = []
     m = res["machine"]
-    L.append(f"textfix {res['textfix']} on {res['docs']} BBC articles; Python {m['python']}, "
-             f"{m['cpus']} CPUs; options {res['options'] or 'default'}; {res['seconds']:.0f} s in all.")
+    L.append(f"textfix {res['textfix']} (git {res['revision']}) on {res['docs']} BBC articles; Python "
+             f"{m['python']}, {m['cpus']} CPUs; options {res['options'] or 'default'}; {res['seconds']:.0f} s in "
+             f"all; load average {res['load_before']} before, {res['load_after']} after.")
     L.append("")
     L.append("| spinner config | scorer | spun (rate) | restored | from thesaurus | from phrases | wrong "
              "| missed | clean chg (spun) | clean chg (orig) | orig docs changed | AUC | MB/s |")

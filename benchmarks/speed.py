@@ -10,7 +10,7 @@ the clean originals):
   files, with ``-j 1`` and ``-j 2`` (wall time of the whole command, start-up included);
 - cold start: wall time of ``python -c "import textfix"``, of ``import textfix; textfix.restore('x')``
   and of a first ``restore`` on a real spun sentence (which has to load the tables and the model);
-- peak RSS (ru_maxrss) of a fresh process that restores the whole sample;
+- peak RSS (VmHWM, or ru_maxrss off Linux) of a fresh process that restores the whole sample;
 - scaling: ``restore`` over 1x, 4x and 16x the sample (the article list repeated), and over single
   documents made of 10, 40 and 160 articles.
 
@@ -99,13 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spinner", default="mythes", choices=sorted(CONFIGS), help="spinner configuration")
     ap.add_argument("--no-cli", action="store_true", help="skip the textfix clean rows")
     ap.add_argument("--no-scaling", action="store_true", help="skip the 1x/4x/16x rows")
+    ap.add_argument("--scale-docs", type=int, help="articles in the 1x unit of the scaling rows "
+                    "(default: the whole sample; --quick: 30)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     args = ap.parse_args(argv)
     R = args.repeats or (2 if args.quick else 5)
 
     import ftfy
 
-    res: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+    res: dict = {"revision": _corpus.textfix_revision(), "load_before": _corpus.load_average(),
+                 "machine": {"python": platform.python_version(), "platform": platform.platform(),
                              "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                              else os.cpu_count(), "ftfy": ftfy.__version__},
                  "repeats": R, "spinner": CONFIGS[args.spinner].name, "notes": []}
@@ -210,13 +213,23 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(tmp) / f"{corpus}.json"
             path.write_text(json.dumps(docs), encoding="utf-8")
             code = ("import json, resource, sys, time\n"
+                    "def hwm():\n"
+                    "    # VmHWM belongs to this process's own address space (ru_maxrss on Linux\n"
+                    "    # can carry the parent's peak over fork+exec)\n"
+                    "    try:\n"
+                    "        for line in open('/proc/self/status'):\n"
+                    "            if line.startswith('VmHWM:'):\n"
+                    "                return int(line.split()[1])\n"
+                    "    except OSError:\n"
+                    "        pass\n"
+                    "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
                     "docs = json.load(open(sys.argv[1], encoding='utf-8'))\n"
-                    "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+                    "base = hwm()\n"
                     "import textfix\n"
                     "t0 = time.perf_counter()\n"
                     "n = sum(len(textfix.explain(d).edits) for d in docs)\n"
-                    "print(json.dumps({'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-                    " 'base_kb': base, 'edits': n, 'seconds': time.perf_counter() - t0}))\n")
+                    "print(json.dumps({'maxrss_kb': hwm(), 'base_kb': base, 'edits': n,"
+                    " 'seconds': time.perf_counter() - t0}))\n")
             p = subprocess.run([py, "-c", code, str(path)], env=run_env(), capture_output=True, text=True)
             if p.returncode == 0:
                 info = json.loads(p.stdout.strip().splitlines()[-1])
@@ -231,8 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     # ---- scaling -----------------------------------------------------------------------------------
     scaling: list[dict] = []
     if textfix is not None and not args.no_scaling:
+        unit = spun[:args.scale_docs or (30 if args.quick else len(spun))]
         for k in (1, 4, 16):
-            docs = spun * k
+            docs = unit * k
             reps = R if k < 16 else max(1, min(R, 3))
             ts = timed(lambda: [textfix.restore(d) for d in docs], reps)
             scaling.append({"what": f"{k}x the sample ({len(docs)} articles)", "mb": mb(docs),
@@ -247,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             s["mb_s"] = s["mb"] / s["seconds"] if s["seconds"] else None
     res["scaling"] = scaling
 
+    res["load_after"] = _corpus.load_average()
     if args.json:
         print(json.dumps(res, indent=1))
     else:
@@ -265,9 +280,10 @@ def _ok(passed: bool | None) -> str:
 def markdown(res: dict) -> str:
     m = res["machine"]
     thr = res["throughput_mb_s"]
-    L = [f"textfix {res.get('textfix', '(not importable)')}, {res['docs']} BBC articles "
+    L = [f"textfix {res.get('textfix', '(not importable)')} (git {res['revision']}), {res['docs']} BBC articles "
          f"({res['mb']['clean']:.2f} MB clean, {res['mb']['spun']:.2f} MB spun with `{res['spinner']}`); "
-         f"Python {m['python']}, nproc {m['nproc']}, ftfy {m['ftfy']}; median of {res['repeats']} runs.", ""]
+         f"Python {m['python']}, nproc {m['nproc']}, ftfy {m['ftfy']}; median of {res['repeats']} runs; "
+         f"load average {res['load_before']} before, {res['load_after']} after.", ""]
     L.append("| throughput (MB/s of input) | spun | clean | ratio to ftfy (spun / clean) | target |")
     L.append("|---|---|---|---|---|")
     ftfy_s, ftfy_c = thr["ftfy.fix_text"]["spun"], thr["ftfy.fix_text"]["clean"]

@@ -279,6 +279,28 @@ def load_moby() -> dict[str, dict[str | None, tuple[str, ...]]]:
     return table
 
 
+@lru_cache(maxsize=None)
+def pos_counts() -> dict[tuple[str, str], int]:
+    """How often each (lemma, POS) reading is used: WordNet's tagged-sense counts (SemCor), plus 1.
+    The spinner's dictionary is built around a word's dominant part of speech, as a human-made
+    spinner dictionary is ("says" -> a verb, "plans" -> a noun); within it the synonym is blind to
+    sense."""
+    posmap = {"noun": "NOUN", "verb": "VERB", "adj": "ADJ", "adv": "ADV"}
+    out: dict[tuple[str, str], int] = {}
+    if not (WORDNET_DIR / "index.noun").exists():
+        return out
+    for fname, pos in posmap.items():
+        with (WORDNET_DIR / f"index.{fname}").open(encoding="latin-1") as fh:
+            for line in fh:
+                if line.startswith("  "):
+                    continue
+                f = line.split()
+                p_cnt = int(f[3])
+                tagged = int(f[5 + p_cnt])
+                out[(f[0], pos)] = tagged + 1
+    return out
+
+
 LOADERS = {"mythes": load_mythes, "wordnet": load_wordnet, "moby": load_moby}
 
 
@@ -365,6 +387,10 @@ class Spinner:
                     if not tag:
                         continue
                 options.append((upos, lemma.lower(), tag))
+        if len(options) > 1:
+            counts = pos_counts()
+            order = {"NOUN": 0, "VERB": 1, "ADJ": 2, "ADV": 3}
+            options.sort(key=lambda o: (-counts.get((o[1], o[0]), 0), order[o[0]]))
         if not lemmas and form in self.table:
             options.append(("", form, ""))
         for upos, lemma, tag in options:
