@@ -107,9 +107,28 @@ def _score(llr: float, tells: int) -> float:
     return _logistic(z)
 
 
+def _distinct(sites: Sequence[Site]) -> list[Site]:
+    """One site per (region, table, spun phrase), with the mean gain of its occurrences: a word
+    an article repeats ("queries" in a story about search engines) is one piece of evidence."""
+    groups: dict[tuple, list[Site]] = {}
+    for s in sites:
+        groups.setdefault((s.region, s.table, getattr(s.match, "spun", id(s))), []).append(s)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            out.append(first)
+            continue
+        gain = sum(s.gain for s in group) / len(group)
+        out.append(Site(first.match, gain, first.region, first.multiword_curated,
+                        any(s.article_tell for s in group), first.table, max(s.stands_for for s in group)))
+    return out
+
+
 def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[Site],
              *, adaptive: bool) -> Evidence:
-    """Evidence from the table matches of a document."""
+    """Evidence from the table matches of a document (each distinct spun phrase counted once)."""
+    sites = _distinct(sites)
     body = [s.gain for s in sites if s.region == "body"]
     quote = [s.gain for s in sites if s.region == "quote"]
     name = [s.gain for s in sites if s.region == "name"]
