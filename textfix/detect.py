@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-__all__ = ["Evidence", "Site", "evaluate", "SUSPICIOUS"]
+__all__ = ["Evidence", "Site", "distinct_sites", "estimate_rate", "evaluate", "SUSPICIOUS"]
 
 #: local log10 gain above which a phrase counts as suspicious
 SUSPICIOUS = 1.0
@@ -107,7 +107,7 @@ def _score(llr: float, tells: int) -> float:
     return _logistic(z)
 
 
-def _distinct(sites: Sequence[Site]) -> list[Site]:
+def distinct_sites(sites: Sequence[Site]) -> list[Site]:
     """One site per (region, table, spun phrase), with the mean gain of its occurrences: a word
     an article repeats ("queries" in a story about search engines) is one piece of evidence."""
     groups: dict[tuple, list[Site]] = {}
@@ -128,7 +128,7 @@ def _distinct(sites: Sequence[Site]) -> list[Site]:
 def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[Site],
              *, adaptive: bool) -> Evidence:
     """Evidence from the table matches of a document (each distinct spun phrase counted once)."""
-    sites = _distinct(sites)
+    sites = distinct_sites(sites)
     body = [s.gain for s in sites if s.region == "body"]
     quote = [s.gain for s in sites if s.region == "quote"]
     name = [s.gain for s in sites if s.region == "name"]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from .config import Config, resolve_config
 from .decode import DISCOUNTED, FREQ_DISCOUNT, Choice, Match, candidate_gains, chunks, decode_chunk, find_matches, wants_an
-from .detect import Evidence, Site, estimate_rate, evaluate
+from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits
 from .scoring import get_scorer
 from .tables import Candidate, lexicon
@@ -30,10 +30,11 @@ RATE_UNGATED = 0.02
 #: MAX_CANDIDATES per phrase are
 PRUNE, MAX_CANDIDATES = 1.5, 3
 #: thesaurus-only matches scored for the document evidence (an even sample of them)
-SAMPLE_SITES = 60
+SAMPLE_SITES = 40
 #: candidates per sampled thesaurus match (the heaviest) scored for the evidence
-EVIDENCE_CANDIDATES = 5
-#: spin score from which a document's every thesaurus match is scored and decoded
+EVIDENCE_CANDIDATES = 4
+#: spin score below which a document is judged clean and nothing but fingerprints is edited
+#: (a phrase would need odds of thousands to one there anyway)
 FULL_SCORING_MIN = 0.02
 #: confidence of spelling out a small number in a document that is certainly spun
 NUMERAL_CONFIDENCE = 0.8
@@ -78,16 +79,20 @@ class _Doc:
         for ci, ch in enumerate(self.chunks):
             self._chunk_of.extend([ci] * (ch.end - ch.start))
         self.gains: dict[int, list[float]] = {}
-        # Document evidence from every curated-phrase match and an even sample of at most
-        # SAMPLE_SITES thesaurus-only matches (each standing for its share of them): enough to
-        # judge a document, and spin_score's cost stays bounded. Decoding a spun document scores
-        # the rest (see decide()).
-        thes = [m for m in self.matches if all(tb in DISCOUNTED for _, tb in m.candidates)]
-        curated = [m for m in self.matches if not all(tb in DISCOUNTED for _, tb in m.candidates)]
+        # Document evidence from one occurrence of each distinct spun phrase: every curated one,
+        # and an even sample of at most SAMPLE_SITES thesaurus-only ones, judged on their
+        # EVIDENCE_CANDIDATES likeliest originals and each standing for its share. That is enough
+        # to judge a document and keeps spin_score's cost bounded; decide() scores every
+        # occurrence, and only in a document that may be spun.
+        self._thes_only = {id(m) for m in self.matches if all(tb in DISCOUNTED for _, tb in m.candidates)}
+        self._regions = {id(m): self._find_region(m) for m in self.matches}
+        firsts: dict[tuple, Match] = {}
+        for m in self.matches:
+            firsts.setdefault((m.spun, self._regions[id(m)]), m)
+        thes = [m for m in firsts.values() if self._thesaurus_only(m)]
+        curated = [m for m in firsts.values() if not self._thesaurus_only(m)]
         step = max(1.0, len(thes) / SAMPLE_SITES)
         sample = [thes[int(k * step)] for k in range(min(len(thes), SAMPLE_SITES))]
-        self._unscored = thes
-        # (the sample is judged on each match's EVIDENCE_CANDIDATES likeliest originals)
         self.sites = [self._site(m) for m in curated] + [
             self._site(Match(m.i, m.j, m.spun, m.candidates[:EVIDENCE_CANDIDATES]), step) for m in sample]
         n_body = n_quote = n_name = 0
@@ -106,10 +111,19 @@ class _Doc:
     def _log_weight(self, cand_weight: float, table: str) -> float:
         return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
 
+    def _find_region(self, m: Match) -> str:
+        toks = self.tokens[m.i:m.j]
+        return "name" if any(t.name_like for t in toks) else "quote" if any(t.in_quote for t in toks) else "body"
+
+    def _region(self, m: Match) -> str:
+        r = self._regions.get(id(m))
+        return r if r is not None else self._find_region(m)
+
+    def _thesaurus_only(self, m: Match) -> bool:
+        return id(m) in self._thes_only
     def _site(self, m: Match, stands_for: float = 1.0) -> Site:
         toks = self.tokens
-        region = "name" if any(t.name_like for t in toks[m.i:m.j]) else \
-            "quote" if any(t.in_quote for t in toks[m.i:m.j]) else "body"
+        region = self._region(m)
         chunk = self.chunks[self._chunk_of[m.i]]
         gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache)
         weighted = [g + self._log_weight(c.weight, tb) for g, (c, tb) in zip(gains, m.candidates)]
@@ -142,46 +156,43 @@ class _Doc:
     def decide(self) -> list[Edit]:
         if not self.matches:
             return []
-        self._score_all_if_spun()
         quotes, names = self.protections()
         toks = self.tokens
-        free = [m for m in self.matches if id(m) in self.gains
-                and all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
-        edits = self._fingerprints(free)
-        taken = [(e.start, e.end) for e in edits]
-        usable = [m for m in free if not any(tb in FINGERPRINTS for _, tb in m.candidates)
-                  and not any(s < toks[m.j - 1].end and e > toks[m.i].start for s, e in taken)]
-        edits.extend(self._decode(usable))
-        edits.extend(self._numerals(edits, quotes, names))
+        free = [m for m in self.matches if all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
+        fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)]
+        edits = self._fingerprints(fingerprints)
+        if self.evidence.score >= FULL_SCORING_MIN or not self.cfg.document_gating:
+            # a document that may be spun: score every occurrence, re-estimate the thesaurus
+            # rate from all of them, and decode
+            thesaurus_sites = []
+            for m in self.matches:
+                site = self._site(m) if id(m) not in self.gains else None
+                if site is not None and site.region == "body" and self._thesaurus_only(m):
+                    thesaurus_sites.append(site)
+            if thesaurus_sites:
+                body = distinct_sites(thesaurus_sites)
+                self.evidence.table_rates["thesaurus"] = estimate_rate([x.gain for x in body])[0]
+            taken = [(e.start, e.end) for e in edits]
+            usable = [m for m in free if m not in fingerprints
+                      and not any(s < toks[m.j - 1].end and e > toks[m.i].start for s, e in taken)]
+            edits.extend(self._decode(usable))
+            edits.extend(self._numerals(edits, quotes, names))
         edits.sort(key=lambda e: e.start)
         return edits
-
-    def _score_all_if_spun(self) -> None:
-        """In a document that may be spun, score every thesaurus match and re-estimate the
-        thesaurus rate from all of them."""
-        if not self._unscored or self.evidence.score < FULL_SCORING_MIN:
-            return
-        for m in self._unscored:
-            self._site(m)
-        self._unscored = []
-        gains = [max(self.gains[id(m)]) for m in self.matches
-                 if all(tb in DISCOUNTED for _, tb in m.candidates)
-                 and not any(t.name_like or t.in_quote for t in self.tokens[m.i:m.j])]
-        if gains:
-            self.evidence.table_rates["thesaurus"] = estimate_rate(gains)[0]
 
     def _fingerprints(self, matches: list[Match]) -> list[Edit]:
         """Matches of a fingerprint table (tortured phrases) are edits on their own: the table's
         rows are specific enough, and a news-trained model knows little of the register they
         occur in. Longest match first; the model only ranks a fingerprint's originals."""
-        fps = [m for m in matches if any(tb in FINGERPRINTS for _, tb in m.candidates)]
-        fps.sort(key=lambda m: (-(m.j - m.i), m.i))
+        fps = sorted(matches, key=lambda m: (-(m.j - m.i), m.i))
         used: list[tuple[int, int]] = []
         out: list[Edit] = []
         for m in fps:
             if any(i < m.j and j > m.i for i, j in used):
                 continue
             ks = [k for k, (_, tb) in enumerate(m.candidates) if tb in FINGERPRINTS]
+            if id(m) not in self.gains:
+                self._site(m)
             g = self.gains[id(m)]
             top = max(g[k] for k in ks)
             mass = {k: 10 ** (g[k] - top) for k in ks}
