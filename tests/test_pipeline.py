@@ -53,3 +53,38 @@ def test_compose_maps_second_pass_edits_back():
     assert textfix.apply_edits(t0, out) == "aa b C dd"
     assert [(e.start, e.end, e.original) for e in out] == [(3, 5, "b"), (6, 8, "C")]
     assert out[0].confidence == 0.7 and out[0].source == "x+z"
+
+
+_BODY = ("The protection minister informed reporters final week that the army would construct a brand new base. "
+         "Officers mentioned the conflict had grown for the reason that the financial system was weak. ")
+_QUOTED = ("“The army will construct a brand new base for the reason that the conflict is not over,” mentioned an "
+           "officer. “We informed reporters final week that the protection minister has did not act,” he added. ")
+
+
+def _in_quotes(text: str, e) -> bool:
+    return text.rfind("“", 0, e.start) > text.rfind("”", 0, e.start)
+
+
+def test_protection_lifted_when_quotes_are_spun_too():
+    text = _BODY * 2 + _QUOTED * 2 + _BODY
+    r = textfix.explain(text)
+    assert any("quoted text looks spun too" in n for n in r.notes)
+    assert any(_in_quotes(text, e) for e in r.edits)
+    assert "“The military will build a new base since the war is not over,” said an official." in r.text
+
+
+def test_quotes_stay_protected_when_only_the_body_is_spun():
+    clean_quotes = ("“We will build a new base because the war is not over,” said an official. "
+                    "“We told reporters last week that the defense minister has failed to act,” he added. ")
+    text = _BODY * 2 + clean_quotes * 2 + _BODY
+    r = textfix.explain(text)
+    assert not r.notes
+    assert not any(_in_quotes(text, e) for e in r.edits)
+    assert r.edits  # the body is still restored
+
+
+def test_adaptive_protection_can_be_switched_off():
+    text = _BODY * 2 + _QUOTED * 2 + _BODY
+    r = textfix.explain(text, adaptive_protection=False)
+    assert not r.notes
+    assert not any(_in_quotes(text, e) for e in r.edits)
