@@ -203,7 +203,7 @@ class _Doc:
             cand, table = m.candidates[best]
             used.append((m.i, m.j))
             out.append(self._edit(Choice(m, cand, table, math.inf, conf),
-                                  f"{' '.join(m.spun)!r} is a known tortured phrase for {cand.text!r}"))
+                                  "a known tortured phrase (Problematic Paper Screener list)"))
         return out
 
     def _decode(self, usable: list[Match]) -> list[Edit]:
@@ -290,8 +290,8 @@ class _Doc:
         elif first.cap:
             new = new[:1].upper() + new[1:]
         source = f"{ch.table}:{ch.candidate.source}"
-        reason = reason or (f"{' '.join(m.spun)!r} -> {new!r}: fits the context better by "
-                            f"{ch.margin:.1f} log10 units (document spin score {self.evidence.score:.2f})")
+        reason = reason or (f"fits the context better by {ch.margin:.1f} log10 units "
+                            f"(document spin score {self.evidence.score:.2f})")
         # a/an agreement with the restored word
         if m.i > 0:
             art = toks[m.i - 1]
