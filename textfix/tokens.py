@@ -180,8 +180,9 @@ def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Toke
     return tokens
 
 
-def _mark_urls(tokens: list[Token], text: str) -> None:
-    spans = [m.span() for m in _URL.finditer(text)]
+def _overlapping(tokens: list[Token], spans: list[tuple[int, int]]) -> list[Token]:
+    """The tokens that overlap any of the sorted, non-overlapping ``spans`` (one merge pass)."""
+    out: list[Token] = []
     k = 0
     for t in tokens:
         while k < len(spans) and spans[k][1] <= t.start:
@@ -189,23 +190,20 @@ def _mark_urls(tokens: list[Token], text: str) -> None:
         if k == len(spans):
             break
         if spans[k][0] < t.end:
-            t.fixed = URL
+            out.append(t)
+    return out
+
+
+def _mark_urls(tokens: list[Token], text: str) -> None:
+    for t in _overlapping(tokens, [m.span() for m in _URL.finditer(text)]):
+        t.fixed = URL
 
 
 def _mark_quotes(tokens: list[Token], text: str) -> None:
     if not any(c in text for c in _DQ) and "‘" not in text and "'" not in text and "’" not in text:
         return
-    spans = quote_spans(text)
-    if not spans:
-        return
-    k = 0
-    for t in tokens:
-        while k < len(spans) and spans[k][1] <= t.start:
-            k += 1
-        if k == len(spans):
-            break
-        if spans[k][0] < t.end:
-            t.in_quote = True
+    for t in _overlapping(tokens, quote_spans(text)):
+        t.in_quote = True
 
 
 def _mark_names(tokens: list[Token]) -> None:
