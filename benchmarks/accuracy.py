@@ -64,6 +64,33 @@ CONFIGS: dict[str, SpinConfig] = {
 DEFAULT_CONFIGS = ("mythes", "mythes-open", "wordnet", "moby")
 
 
+def table_pairs(tables: tuple[str, ...] | None) -> set[tuple[str, str]]:
+    """(spun, original) pairs in textfix's shipped tables, lowercased, to measure candidate
+    coverage: the share of substitutions whose original textfix could propose at all."""
+    pairs: set[tuple[str, str]] = set()
+    names = tables or ("phrases", "thesaurus")
+    for name in names:
+        try:
+            from textfix.tables import table_path
+
+            path = table_path(name)
+        except Exception:  # noqa: BLE001
+            path = _corpus.REPO / "wordlists" / f"{name}.tsv"
+        if not Path(path).exists():
+            continue
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or line.startswith("spun\t"):
+                continue
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                pairs.add((parts[0], parts[1]))
+    return pairs
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().replace("’", "'").split())
+
+
 def nwords(text: str) -> int:
     return sum(1 for _ in WORDS.finditer(text))
 
@@ -80,6 +107,8 @@ class DocScore:
     restored_thes: int = 0
     restored_phrase: int = 0
     restored_nocase: int = 0  # right word, wrong case (counted as wrong above)
+    covered: int = 0  # the original is among textfix's table candidates for the spun form
+    covered_thes: int = 0
     wrong: int = 0
     missed: int = 0
     words: int = 0
@@ -114,8 +143,13 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
-def score_doc(spun: str, subs: list[Sub], edits) -> DocScore:
+def score_doc(spun: str, subs: list[Sub], edits, pairs: set[tuple[str, str]] | None = None) -> DocScore:
     ds = DocScore()
+    if pairs:
+        for s in subs:
+            if (_norm(s.spun), _norm(s.original)) in pairs:
+                ds.covered += 1
+                ds.covered_thes += s.kind == "thesaurus"
     ds.words = nwords(spun)
     good_edits = []
     for e in edits:
@@ -238,7 +272,7 @@ def run_clean(textfix, docs, opts) -> dict:
             "mb_per_s": nbytes / 1e6 / elapsed if elapsed else float("nan")}
 
 
-def run_spun(textfix, docs, cfg: SpinConfig, opts) -> dict:
+def run_spun(textfix, docs, cfg: SpinConfig, opts, pairs=None) -> dict:
     spinner = get_spinner(cfg)
     total = DocScore()
     per_cat: dict[str, DocScore] = {}
@@ -256,7 +290,7 @@ def run_spun(textfix, docs, cfg: SpinConfig, opts) -> dict:
         r = textfix.explain(spun, **opts)
         elapsed += time.perf_counter() - t0
         nbytes += len(spun.encode("utf-8"))
-        ds = score_doc(spun, subs, r.edits)
+        ds = score_doc(spun, subs, r.edits, pairs)
         total.add(ds)
         per_cat.setdefault(_corpus.category(name), DocScore()).add(ds)
     for name, spun in spun_docs:
@@ -341,13 +375,14 @@ def main(argv: list[str] | None = None) -> int:
                      "load_before": _corpus.load_average(), "docs": len(docs),
                      "options": base_opts, "runs": [], "clean": {}, "examples": {}}
     t_start = time.perf_counter()
+    pairs = table_pairs(base_opts.get("tables"))
     for scorer in scorers:
         opts = dict(base_opts, scorer=scorer)
         textfix.restore("warm up the tables and the model", **opts)
         clean = run_clean(textfix, docs, opts)
         results["clean"][scorer] = clean
         for cname in configs:
-            r = run_spun(textfix, docs, CONFIGS[cname], opts)
+            r = run_spun(textfix, docs, CONFIGS[cname], opts, pairs)
             neg = [clean["scores"][n] for n, _ in docs]
             pos = [r["scores"][n] for n, _ in docs]
             r["auc"] = auc(pos, neg)
@@ -409,6 +444,17 @@ def markdown(res: dict, args) -> str:
                  f"| {pct(s.missed, s.subs)} | {pct(s.clean_changed, s.clean_words, 2)} "
                  f"| {pct(c['changed'], c['words'], 3)} | {c['docs_changed']}/{c['docs']} "
                  f"| {r['auc']:.4f} | {r['mb_per_s']:.2f} |")
+    L.append("\nCandidate coverage (the original is among the candidates textfix's tables list for the spun "
+             "form; an upper bound on what table-driven restoration can reach):\n")
+    L.append("| spinner config | all substitutions | thesaurus substitutions |")
+    L.append("|---|---|---|")
+    seen = set()
+    for r in res["runs"]:
+        if r["config"] in seen:
+            continue
+        seen.add(r["config"])
+        s = r["score"]
+        L.append(f"| {r['config']} | {pct(s.covered, s.subs)} | {pct(s.covered_thes, s.subs_thes)} |")
     for r in res["runs"]:
         if r["score"].restored_nocase:
             L.append(f"\n{r['config']} / {r['scorer']}: {r['score'].restored_nocase} of the 'wrong' have the right "
