@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import textfix
 from textfix.edits import Edit
-from textfix.pipeline import _compose
+from textfix.edits import compose_edits
 
 
 def test_tortured_phrases_with_the_fingerprint_table():
@@ -49,7 +49,7 @@ def test_compose_maps_second_pass_edits_back():
     e1 = [Edit(3, 5, "bb", "BBBB", 0.9, "x")]
     t1 = "aa BBBB cc dd"
     e2 = [Edit(8, 10, "cc", "C", 0.8, "y"), Edit(3, 7, "BBBB", "b", 0.7, "z")]
-    out = _compose(t0, e1, t1, e2)
+    out = compose_edits(t0, e1, t1, e2)
     assert textfix.apply_edits(t0, out) == "aa b C dd"
     assert [(e.start, e.end, e.original) for e in out] == [(3, 5, "b"), (6, 8, "C")]
     assert out[0].confidence == 0.7 and out[0].source == "x+z"

@@ -19,7 +19,6 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
 
 from . import __version__
 from .batch import Job, Result, run_job, run_jobs, default_jobs

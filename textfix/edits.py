@@ -1,10 +1,10 @@
 """The result of textfix: edits as spans of the input, and how to apply them."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Edit", "Explanation", "apply_edits"]
+__all__ = ["Edit", "Explanation", "apply_edits", "compose_edits"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +77,64 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         pos = e.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def compose_edits(text0: str, edits1: Sequence[Edit], text1: str, edits2: Sequence[Edit]) -> list[Edit]:
+    """Edits on ``text0`` equivalent to applying ``edits1`` (to ``text0``, giving ``text1``) and
+    then ``edits2`` (to ``text1``). Edits that touch or overlap once mapped back are merged: the
+    merged edit keeps the lower confidence and both sources."""
+    edits1 = sorted(edits1, key=lambda e: e.start)
+    edits2 = sorted(edits2, key=lambda e: e.start)
+    groups: list[list] = []  # [start0, end0, conf, sources, reasons]
+    for e in edits1:
+        groups.append([e.start, e.end, e.confidence, [e.source], [e.reason]])
+    for e in edits2:
+        groups.append([_backward(e.start, edits1, False), _backward(e.end, edits1, True), e.confidence,
+                       [e.source], [e.reason]])
+    groups.sort(key=lambda g: (g[0], g[1]))
+    merged: list[list] = []
+    for g in groups:
+        if merged and g[0] < merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], g[1])
+            last[2] = min(last[2], g[2])
+            last[3] += g[3]
+            last[4] += g[4]
+        else:
+            merged.append(g)
+    final_text = apply_edits(text1, edits2)
+    out: list[Edit] = []
+    # map text0 spans to final text via text0 -> text1 -> text2 offsets
+    for g in merged:
+        s0, e0 = g[0], g[1]
+        s2 = _forward(_forward(s0, edits1, False), edits2, False)
+        e2 = _forward(_forward(e0, edits1, True), edits2, True)
+        src = "+".join(dict.fromkeys(g[3]))
+        out.append(Edit(s0, e0, text0[s0:e0], final_text[s2:e2], g[2], src, "; ".join(r for r in g[4] if r)))
+    return [e for e in out if e.spun != e.original]
+
+
+def _backward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
+    """Map an offset in the edited text back to the text the edits apply to (widening over edits)."""
+    shift = 0
+    for e in edits:
+        s1 = e.start + shift
+        e1 = s1 + len(e.original)
+        if pos <= s1:
+            return pos - shift
+        if pos <= e1:
+            return e.start if (not is_end and pos < e1) else e.end
+        shift += len(e.original) - (e.end - e.start)
+    return pos - shift
+
+
+def _forward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
+    """Map an offset through edits (a position inside an edit snaps to its edge)."""
+    shift = 0
+    for e in edits:
+        if pos < e.start or (pos == e.start and not is_end):
+            break
+        if pos < e.end or (pos == e.end and is_end):
+            return e.start + shift + (len(e.original) if is_end else 0)
+        shift += len(e.original) - (e.end - e.start)
+    return pos + shift

@@ -8,12 +8,11 @@ edits are composed, so ``restore(restore(x)) == restore(x)``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from .config import Config, resolve_config
 from .decode import DISCOUNTED, FREQ_DISCOUNT, Choice, Match, candidate_gains, chunks, decode_chunk, find_matches, wants_an
 from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
-from .edits import Edit, Explanation, apply_edits
+from .edits import Edit, Explanation, apply_edits, compose_edits
 from .scoring import get_scorer
 from .tables import Candidate, lexicon
 from .tokens import Token, tokenize
@@ -66,6 +65,7 @@ class _Doc:
     def __init__(self, text: str, cfg: Config, gain_cache: dict | None = None) -> None:
         self.gain_cache = gain_cache
         self.text = text
+        self._curly = "’" in text  # restored apostrophes follow the text's style
         self.cfg = cfg
         self.tokens: list[Token] = tokenize(text, urls=cfg.protect_urls, numbers=cfg.protect_numbers)
         self.scorer = get_scorer(cfg.scorer)
@@ -283,7 +283,7 @@ class _Doc:
         start, end = first.start, last.end
         spun = self.text[start:end]
         new = ch.candidate.text
-        if "’" in spun or ("'" not in spun and "’" in self.text):
+        if "’" in spun or ("'" not in spun and self._curly):
             new = new.replace("'", "’")
         if first.text.isupper() and len(first.text) > 1:
             new = new.upper()
@@ -308,65 +308,6 @@ class _Doc:
         return Edit(start, end, spun, new, min(1.0, max(0.0, ch.confidence)), source, reason)
 
 
-def _compose(text0: str, edits1: Sequence[Edit], text1: str, edits2: Sequence[Edit]) -> list[Edit]:
-    """Edits on ``text0`` equivalent to applying ``edits1`` then ``edits2``."""
-    edits1 = sorted(edits1, key=lambda e: e.start)
-    edits2 = sorted(edits2, key=lambda e: e.start)
-    groups: list[list] = []  # [start0, end0, conf, sources, reasons]
-    for e in edits1:
-        groups.append([e.start, e.end, e.confidence, [e.source], [e.reason]])
-    for e in edits2:
-        groups.append([_backward(e.start, edits1, False), _backward(e.end, edits1, True), e.confidence,
-                       [e.source], [e.reason]])
-    groups.sort(key=lambda g: (g[0], g[1]))
-    merged: list[list] = []
-    for g in groups:
-        if merged and g[0] < merged[-1][1]:
-            last = merged[-1]
-            last[1] = max(last[1], g[1])
-            last[2] = min(last[2], g[2])
-            last[3] += g[3]
-            last[4] += g[4]
-        else:
-            merged.append(g)
-    final_text = apply_edits(text1, edits2)
-    out: list[Edit] = []
-    # map text0 spans to final text via text0 -> text1 -> text2 offsets
-    for g in merged:
-        s0, e0 = g[0], g[1]
-        s2 = _forward(_forward(s0, edits1, False), edits2, False)
-        e2 = _forward(_forward(e0, edits1, True), edits2, True)
-        src = "+".join(dict.fromkeys(g[3]))
-        out.append(Edit(s0, e0, text0[s0:e0], final_text[s2:e2], g[2], src, "; ".join(r for r in g[4] if r)))
-    return [e for e in out if e.spun != e.original]
-
-
-def _backward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
-    """Map an offset in the edited text back to the text the edits apply to (widening over edits)."""
-    shift = 0
-    for e in edits:
-        s1 = e.start + shift
-        e1 = s1 + len(e.original)
-        if pos <= s1:
-            return pos - shift
-        if pos <= e1:
-            return e.start if (not is_end and pos < e1) else e.end
-        shift += len(e.original) - (e.end - e.start)
-    return pos - shift
-
-
-def _forward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
-    """Map an offset through edits (a position inside an edit snaps to its edge)."""
-    shift = 0
-    for e in edits:
-        if pos < e.start or (pos == e.start and not is_end):
-            break
-        if pos < e.end or (pos == e.end and is_end):
-            return e.start + shift + (len(e.original) if is_end else 0)
-        shift += len(e.original) - (e.end - e.start)
-    return pos + shift
-
-
 def run(text: str, config: Config | None, options: dict[str, object]) -> Explanation:
     text = _check_text(text)
     cfg = resolve_config(config, options)
@@ -384,7 +325,7 @@ def run(text: str, config: Config | None, options: dict[str, object]) -> Explana
         more = nxt.decide()
         if not more:
             break
-        edits = _compose(text, edits, current, more)
+        edits = compose_edits(text, edits, current, more)
         current = apply_edits(text, edits)
     return Explanation(current, tuple(edits), first.evidence.score, first.evidence.notes)
 

@@ -22,10 +22,8 @@ import hashlib
 import importlib.resources
 import marshal
 import os
-import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
