@@ -88,3 +88,12 @@ def test_adaptive_protection_can_be_switched_off():
     r = textfix.explain(text, adaptive_protection=False)
     assert not r.notes
     assert not any(_in_quotes(text, e) for e in r.edits)
+
+
+def test_numbers_follow_news_style_only_in_spun_documents(kim):
+    r = textfix.explain(kim)
+    assert "the first five months of this year" in r.text
+    assert "commemorate the 70th anniversary" in r.text
+    assert any(e.source == "rule:numerals" for e in r.edits)
+    clean = "The twentieth century saw 5 wars and the 2 sides met in the fiftieth year."
+    assert textfix.restore(clean) == clean

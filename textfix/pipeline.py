@@ -38,6 +38,12 @@ FULL_SCORING_MIN = 0.02
 #: confidence of spelling out a small number in a document that is certainly spun
 NUMERAL_CONFIDENCE = 0.8
 _NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
+#: ordinals news style writes as figures (10th and up) that this spinner family spells out
+_ORDINALS = {w: f"{n}th" for n, w in zip(range(10, 20), "tenth eleventh twelfth thirteenth fourteenth "
+                                          "fifteenth sixteenth seventeenth eighteenth nineteenth".split())}
+_ORDINALS.update({w: f"{n}th" for n, w in zip(range(20, 100, 10), "twentieth thirtieth fortieth fiftieth "
+                                               "sixtieth seventieth eightieth ninetieth".split())})
+_ORDINALS["hundredth"] = "100th"
 #: how far a table's weights are trusted as the spinner's channel probability
 TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0}
 #: a table's confidences are raised to this power. The thesaurus lists the word a spinner replaced
@@ -249,8 +255,10 @@ class _Doc:
         return edits
 
     def _numerals(self, edits: list[Edit], quotes: bool, names: bool) -> list[Edit]:
-        """Spinners write small numbers as digits ("the 2 officials", "5 months"); news style
-        spells out two..nine. In a clearly spun document, spell them out again."""
+        """Spinners of this family swap numbers and words both ways: small numbers become digits
+        ("the 2 officials", "5 months") and ordinals words ("the seventieth anniversary"). News
+        style spells out two..nine and writes 10th and up as figures; in a clearly spun document,
+        follow it again."""
         score = self.evidence.score
         conf = NUMERAL_CONFIDENCE * score
         if not self.cfg.document_gating or conf < self.cfg.min_confidence:
@@ -259,6 +267,13 @@ class _Doc:
         taken = [(e.start, e.end) for e in edits]
         out = []
         for i, t in enumerate(toks):
+            if t.is_word and t.norm in _ORDINALS and not t.hyphened and t.protection(quotes, names) is None \
+                    and not any(s < t.end and e > t.start for s, e in taken) and t.text.islower():
+                figure = _ORDINALS[t.norm]
+                out.append(Edit(t.start, t.end, t.text, figure, conf, "rule:numerals",
+                                f"spinners spell ordinals out; news style writes {figure!r} "
+                                f"(document spin score {score:.2f})"))
+                continue
             if not (t.is_number and len(t.text) == 1 and t.text in _NUMERALS) or i + 1 >= len(toks):
                 continue
             nxt = toks[i + 1]
