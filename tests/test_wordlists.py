@@ -133,7 +133,7 @@ def test_thesaurus_entries_and_weights(parsed):
         assert " " not in spun and all(" " not in o for o in cands)
     for stop in ("the", "of", "and", "to", "in", "is", "a"):
         assert stop not in t
-    assert len(rows) <= 160_000 and (WORDLISTS / "thesaurus.tsv").stat().st_size < 5_000_000
+    assert len(rows) <= 260_000 and (WORDLISTS / "thesaurus.tsv").stat().st_size < 8_000_000
 
 
 def test_tortured_table(parsed):
@@ -163,9 +163,41 @@ def load_script():
     return mod
 
 
+def test_thesaurus_selection_options():
+    build = load_script()
+    info = build.PairInfo
+    pairs = {"quick": {"fast": info(0.30, 0.5, 10_000, 40, False, True),
+                       "rapid": info(0.20, 0.4, 5_000, 10, False, True),
+                       "swift": info(0.25, 0.3, 8_000, 20, True, False),
+                       "hasty": info(0.0, None, 10, 5, False, True)},
+             "rarely": {"seldom": info(0.5, 0.5, 1_000, 5, False, True)}}
+    rank = {"quick": 10, "fast": 20, "rapid": 30, "swift": 40, "hasty": 50, "rarely": 90, "seldom": 100}
+    scored = build.Scored(pairs, rank, {}, "test")
+    out = build.select_candidates(scored, max_candidates=2, min_score=-100.0, spun_max_rank=60)
+    assert [o for o, _w, _i in out["quick"]] == ["fast", "rapid"] and "rarely" not in out
+    assert abs(sum(w for _o, w, _i in out["quick"]) - 1) < 1e-9
+    # the reverse Moby direction is opt-in; the floor applies to the plausibility score
+    out = build.select_candidates(scored, max_candidates=12, min_score=-100.0, reverse=True)
+    assert "swift" in [o for o, _w, _i in out["quick"]]
+    out = build.select_candidates(scored, max_candidates=12, min_score=3.0)
+    assert "hasty" not in [o for o, _w, _i in out["quick"]]
+    # a sharper weighting gives the top candidate more of the weight; "channel" favours few synonyms
+    w1 = build.select_candidates(scored, min_score=-100.0)["quick"][0][1]
+    w2 = build.select_candidates(scored, min_score=-100.0, sharpness=2.0)["quick"][0][1]
+    assert w2 > w1
+    ch = build.select_candidates(scored, min_score=-100.0, weighting="channel")["quick"]
+    assert build.pair_score(pairs["quick"]["rapid"], "channel") - build.pair_score(pairs["quick"]["rapid"]) \
+        == pytest.approx(-math.log(10), abs=1e-6)
+    assert len(ch) == 3
+
+
 def test_script_help():
     out = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, check=True)
     assert "phrases" in out.stdout and "thesaurus" in out.stdout and "check" in out.stdout
+    out = subprocess.run([sys.executable, str(SCRIPT), "thesaurus", "--help"], capture_output=True, text=True,
+                         check=True)
+    for opt in ("--max-candidates", "--min-score", "--spun-max-rank", "--reverse", "--weighting"):
+        assert opt in out.stdout
 
 
 def test_curated_source_expands_to_committed_phrases():
