@@ -74,3 +74,30 @@ def test_words_no_table_knows_are_untouched(pairs):
     text = "".join(w + g for w, g in pairs)
     r = textfix.explain(text)
     assert r.text == text and r.edits == ()
+
+
+@st.composite
+def _text_and_edits(draw):
+    text = draw(st.text(alphabet="abc xyz", min_size=0, max_size=40))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8, unique=True)))
+    edits = []
+    for s, e in zip(cuts[::2], cuts[1::2]):
+        if s < e:
+            edits.append(textfix.Edit(s, e, text[s:e], draw(st.text(alphabet="ABC ", min_size=1, max_size=5)),
+                                      0.9, "t"))
+    return text, edits
+
+
+@SETTINGS
+@given(_text_and_edits(), st.data())
+def test_composed_edits_equal_applying_both(first, data):
+    from textfix.edits import compose_edits
+
+    t0, e1 = first
+    t1 = textfix.apply_edits(t0, e1)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(t1)), max_size=8, unique=True)))
+    e2 = [textfix.Edit(s, e, t1[s:e], data.draw(st.text(alphabet="pq", min_size=1, max_size=4)), 0.8, "u")
+          for s, e in zip(cuts[::2], cuts[1::2]) if s < e]
+    t2 = textfix.apply_edits(t1, e2)
+    composed = compose_edits(t0, e1, t1, e2)
+    assert textfix.apply_edits(t0, composed) == t2

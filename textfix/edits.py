@@ -1,6 +1,7 @@
 """The result of textfix: edits as spans of the input, and how to apply them."""
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -83,13 +84,13 @@ def compose_edits(text0: str, edits1: Sequence[Edit], text1: str, edits2: Sequen
     """Edits on ``text0`` equivalent to applying ``edits1`` (to ``text0``, giving ``text1``) and
     then ``edits2`` (to ``text1``). Edits that touch or overlap once mapped back are merged: the
     merged edit keeps the lower confidence and both sources."""
-    edits1 = sorted(edits1, key=lambda e: e.start)
-    edits2 = sorted(edits2, key=lambda e: e.start)
+    map1 = _OffsetMap(edits1)
+    map2 = _OffsetMap(edits2)
     groups: list[list] = []  # [start0, end0, conf, sources, reasons]
-    for e in edits1:
+    for e in map1.edits:
         groups.append([e.start, e.end, e.confidence, [e.source], [e.reason]])
-    for e in edits2:
-        groups.append([_backward(e.start, edits1, False), _backward(e.end, edits1, True), e.confidence,
+    for e in map2.edits:
+        groups.append([map1.backward(e.start, False), map1.backward(e.end, True), e.confidence,
                        [e.source], [e.reason]])
     groups.sort(key=lambda g: (g[0], g[1]))
     merged: list[list] = []
@@ -102,39 +103,48 @@ def compose_edits(text0: str, edits1: Sequence[Edit], text1: str, edits2: Sequen
             last[4] += g[4]
         else:
             merged.append(g)
-    final_text = apply_edits(text1, edits2)
+    final_text = apply_edits(text1, map2.edits)
     out: list[Edit] = []
-    # map text0 spans to final text via text0 -> text1 -> text2 offsets
+    # map text0 spans to the final text via text0 -> text1 -> text2 offsets
     for g in merged:
         s0, e0 = g[0], g[1]
-        s2 = _forward(_forward(s0, edits1, False), edits2, False)
-        e2 = _forward(_forward(e0, edits1, True), edits2, True)
+        s2 = map2.forward(map1.forward(s0, False), False)
+        e2 = map2.forward(map1.forward(e0, True), True)
         src = "+".join(dict.fromkeys(g[3]))
         out.append(Edit(s0, e0, text0[s0:e0], final_text[s2:e2], g[2], src, "; ".join(r for r in g[4] if r)))
     return [e for e in out if e.spun != e.original]
 
 
-def _backward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
-    """Map an offset in the edited text back to the text the edits apply to (widening over edits)."""
-    shift = 0
-    for e in edits:
-        s1 = e.start + shift
-        e1 = s1 + len(e.original)
-        if pos <= s1:
-            return pos - shift
-        if pos <= e1:
-            return e.start if (not is_end and pos < e1) else e.end
-        shift += len(e.original) - (e.end - e.start)
-    return pos - shift
+class _OffsetMap:
+    """Offsets through a set of non-overlapping edits, in O(log n) per offset."""
 
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        self.edits = sorted(edits, key=lambda e: e.start)
+        self.shift_before: list[int] = []   # length change of all edits before edit k
+        self.new_starts: list[int] = []     # where edit k's replacement starts in the edited text
+        self.new_ends: list[int] = []
+        self.ends = [e.end for e in self.edits]
+        shift = 0
+        for e in self.edits:
+            self.shift_before.append(shift)
+            self.new_starts.append(e.start + shift)
+            self.new_ends.append(e.start + shift + len(e.original))
+            shift += len(e.original) - (e.end - e.start)
+        self.total = shift
 
-def _forward(pos: int, edits: Sequence[Edit], is_end: bool) -> int:
-    """Map an offset through edits (a position inside an edit snaps to its edge)."""
-    shift = 0
-    for e in edits:
-        if pos < e.start or (pos == e.start and not is_end):
-            break
-        if pos < e.end or (pos == e.end and is_end):
-            return e.start + shift + (len(e.original) if is_end else 0)
-        shift += len(e.original) - (e.end - e.start)
-    return pos + shift
+    def backward(self, pos: int, is_end: bool) -> int:
+        """An offset in the edited text -> the unedited text. A position strictly inside a
+        replacement widens to the edit's edge: its start for a start, its end for an end."""
+        k = bisect.bisect_right(self.new_ends, pos)   # replacements ending at or before pos
+        if k < len(self.edits) and self.new_starts[k] < pos:
+            e = self.edits[k]
+            return e.end if is_end else e.start
+        return pos - (self.shift_before[k] if k < len(self.edits) else self.total)
+
+    def forward(self, pos: int, is_end: bool) -> int:
+        """An offset in the unedited text -> the edited text (strictly inside an edit: to the
+        edge of its replacement)."""
+        k = bisect.bisect_right(self.ends, pos)       # edits ending at or before pos
+        if k < len(self.edits) and self.edits[k].start < pos:
+            return self.new_ends[k] if is_end else self.new_starts[k]
+        return pos + (self.shift_before[k] if k < len(self.edits) else self.total)

@@ -7,6 +7,7 @@ edits are composed, so ``restore(restore(x)) == restore(x)``.
 """
 from __future__ import annotations
 
+import bisect
 import math
 
 from .config import Config, resolve_config
@@ -55,6 +56,19 @@ CALIBRATION = {"thesaurus": 8.0}
 #: the originals a row lists, by context)
 FINGERPRINTS = frozenset({"tortured"})
 FINGERPRINT_CONFIDENCE = 0.9
+
+
+class _Spans:
+    """Sorted, non-overlapping edit spans with an O(log n) overlap test."""
+
+    def __init__(self, edits: list[Edit]) -> None:
+        spans = sorted((e.start, e.end) for e in edits)
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end) - 1   # last span starting before `end`
+        return k >= 0 and self.ends[k] > start
 
 
 def _check_text(text: object) -> str:
@@ -178,9 +192,10 @@ class _Doc:
             if thesaurus_sites:
                 body = distinct_sites(thesaurus_sites)
                 self.evidence.table_rates["thesaurus"] = estimate_rate([x.gain for x in body])[0]
-            taken = [(e.start, e.end) for e in edits]
-            usable = [m for m in free if m not in fingerprints
-                      and not any(s < toks[m.j - 1].end and e > toks[m.i].start for s, e in taken)]
+            taken = _Spans(edits)
+            fp_ids = {id(m) for m in fingerprints}
+            usable = [m for m in free if id(m) not in fp_ids
+                      and not taken.overlaps(toks[m.i].start, toks[m.j - 1].end)]
             edits.extend(self._decode(usable))
             edits.extend(self._numerals(edits, quotes, names))
         edits.sort(key=lambda e: e.start)
@@ -264,11 +279,11 @@ class _Doc:
         if not self.cfg.document_gating or conf < self.cfg.min_confidence:
             return []
         toks = self.tokens
-        taken = [(e.start, e.end) for e in edits]
+        taken = _Spans(edits)
         out = []
         for i, t in enumerate(toks):
             if t.is_word and t.norm in _ORDINALS and not t.hyphened and t.protection(quotes, names) is None \
-                    and not any(s < t.end and e > t.start for s, e in taken) and t.text.islower():
+                    and not taken.overlaps(t.start, t.end) and t.text.islower():
                 figure = _ORDINALS[t.norm]
                 out.append(Edit(t.start, t.end, t.text, figure, conf, "rule:numerals",
                                 f"spinners spell ordinals out; news style writes {figure!r} "
@@ -281,7 +296,7 @@ class _Doc:
                 continue
             if i > 0 and toks[i - 1].end == t.start - 1 and self.text[t.start - 1] in "-–/.,:$£€":
                 continue
-            if any(s < t.end and e > t.start for s, e in taken):
+            if taken.overlaps(t.start, t.end):
                 continue
             word = _NUMERALS[t.text]
             if t.sent_start:

@@ -19,6 +19,9 @@ from pathlib import Path
 
 __all__ = ["Scorer", "get_scorer", "OOV_LOGP"]
 
+#: entries kept in the n-gram and vocabulary caches before they are emptied (memory stays
+#: bounded: about 150 bytes an entry)
+LM_CACHE, KNOWN_CACHE = 200_000, 50_000
 #: log10 probability given to a word the model does not know (a rare word).
 OOV_LOGP = -6.5
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -62,7 +65,7 @@ class Scorer:
         if not self._in_vocab(form):  # type: ignore[arg-type]
             base = norm[:-2] if norm.endswith("'s") else None
             form = base if base and self._in_vocab(base) else None
-        if len(self._known) > 200_000:
+        if len(self._known) > KNOWN_CACHE:
             self._known.clear()
         self._known[norm] = form
         return form
@@ -79,7 +82,7 @@ class Scorer:
         except KeyError:
             pass
         value = self._raw(word, prev1, prev2)
-        if len(self._cache) > 500_000:
+        if len(self._cache) > LM_CACHE:
             self._cache.clear()
         self._cache[key] = value
         return value
@@ -97,7 +100,7 @@ class Scorer:
         them when ``eos``), with the history after them: ``(total, p2, p1)``. The hot loop of
         textfix, so it is written flat."""
         cache = self._cache
-        if len(cache) > 500_000:
+        if len(cache) > LM_CACHE:
             cache.clear()
         raw = self._raw
         total = 0.0

@@ -88,6 +88,8 @@ class Table:
             pass
         raw = self._packed.get(" ".join(words))
         out: tuple[Candidate, ...] = ()
+        if len(self._unpacked) > 50_000:
+            self._unpacked.clear()
         if raw is not None:
             rows = [r.split("\t") for r in raw.split("\n")]
             out = tuple(Candidate(tuple(o.split(" ")), float(w), src) for o, w, src in rows)
@@ -305,7 +307,7 @@ class Lexicon:
                     have.add(c.words)
                     out.append((c, t.name))
         res = tuple(out)
-        if len(self._cache) > 200_000:
+        if len(self._cache) > 50_000:
             self._cache.clear()
         self._cache[words] = res
         return res
