@@ -21,7 +21,7 @@ __all__ = ["Scorer", "get_scorer", "OOV_LOGP"]
 
 #: entries kept in the n-gram and vocabulary caches before they are emptied (memory stays
 #: bounded: about 150 bytes an entry)
-LM_CACHE, KNOWN_CACHE = 200_000, 50_000
+LM_CACHE, KNOWN_CACHE = 100_000, 50_000
 #: log10 probability given to a word the model does not know (a rare word).
 OOV_LOGP = -6.5
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
