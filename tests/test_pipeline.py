@@ -97,3 +97,12 @@ def test_numbers_follow_news_style_only_in_spun_documents(kim):
     assert any(e.source == "rule:numerals" for e in r.edits)
     clean = "The twentieth century saw 5 wars and the 2 sides met in the fiftieth year."
     assert textfix.restore(clean) == clean
+
+
+def test_wrapped_lines_keep_their_breaks():
+    text = ("Officers said the army would build it for the\nreason that the conflict started final 12\n"
+            "months ago. The protection minister informed reporters final week that the conflict has did not end.")
+    r = textfix.explain(text)
+    assert r.edits
+    assert r.text.count("\n") == text.count("\n") == 2
+    assert all("\n" not in e.spun for e in r.edits)

@@ -101,3 +101,19 @@ def test_composed_edits_equal_applying_both(first, data):
     t2 = textfix.apply_edits(t1, e2)
     composed = compose_edits(t0, e1, t1, e2)
     assert textfix.apply_edits(t0, composed) == t2
+
+
+_PHRASES = ["for the reason that", "final 12 months", "in opposition to", "based on state media",
+            "satellite tv for pc", "a great deal of", "has did not win", "brand new", "financial system"]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(_PHRASES), st.sampled_from([" ", "\n", "\r\n", "  ", "\t"]),
+                          st.sampled_from(_GLUE)), min_size=1, max_size=12))
+def test_line_breaks_survive_phrases_split_across_lines(parts):
+    filler = "The protection minister informed reporters the army mentioned the conflict. "
+    text = filler + "".join(p.replace(" ", inner) + g for p, inner, g in parts) + filler
+    r = textfix.explain(text)
+    assert r.text.count("\n") == text.count("\n")
+    assert r.text.count("\r") == text.count("\r")
+    assert textfix.restore(r.text) == r.text

@@ -99,8 +99,8 @@ def find_matches(tokens: Sequence[Token], lex: Lexicon, free: Sequence[bool]) ->
         j = i + 1
         while phrase in prefixes and j < n:
             u = tokens[j]
-            if not free[j] or not u.joined_prev or u.sent_start or u.hyphened:
-                break
+            if not free[j] or not u.joined_prev or u.sent_start or u.hyphened or u.newline_before:
+                break  # a phrase never spans punctuation, a sentence end or a line break
             words.append(u.norm)
             phrase = phrase + " " + u.norm
             j += 1

@@ -65,6 +65,7 @@ class Token:
     sent_end: bool = False  # last token of a sentence
     hyphened: bool = False  # part of a hyphenated compound
     name_like: bool = False  # capitalised and not sentence-initial (or in a run of capitalised words)
+    newline_before: bool = False  # a line break separates it from the previous token
 
     def protection(self, quotes: bool, names: bool) -> str | None:
         """Why this token must not change under the given protections (None: it may)."""
@@ -139,6 +140,7 @@ def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Toke
     for m in _scanner(numbers).finditer(text):
         s, e = m.span()
         t = m.group()
+        newline = False
         if prev is None:
             joined = False
         else:
@@ -147,6 +149,7 @@ def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Toke
                 joined = True
             else:
                 joined = _JOIN.fullmatch(gap) is not None
+                newline = "\n" in gap or "\r" in gap
                 if _ends_sentence(gap, prev.text, t[0]):
                     sent_start = True
                     prev.sent_end = True
@@ -167,6 +170,8 @@ def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Toke
                 tok.hyphened = True
         else:
             tok = Token(s, e, t, t.lower(), False, False, sent_start, False, NUMBER, joined)
+        if newline:
+            tok.newline_before = True
         append(tok)
         prev = tok
         sent_start = False
