@@ -94,6 +94,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("in the", "within the"),
     ("a new", "a brand new"),
     ("year", "12 months"),
+    ("since the", "for the reason that"),  # the real one eats the article: "for the reason that disintegration"
     ("since", "for the reason that"),
     ("against", "in opposition to"),
     ("several", "a number of"),
@@ -104,6 +105,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("other", "different"),
     ("both", "each"),
     ("while", "whereas"),
+    ("among the", "among the many"),
     ("among", "amongst"),
     ("only", "solely"),
     ("nearly", "practically"),
