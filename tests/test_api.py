@@ -57,7 +57,7 @@ def test_config_is_frozen_and_validated():
 
 
 def test_config_and_keywords_agree(shoigu):
-    a = textfix.explain(shoigu, Config(min_confidence=0.9))
+    a = textfix.explain(shoigu, config=Config(min_confidence=0.9))
     b = textfix.explain(shoigu, min_confidence=0.9)
     assert a == b
 

@@ -41,6 +41,18 @@ def test_kim_phrases_restored(restored_kim, phrase):
     assert phrase in restored_kim.text
 
 
+@pytest.mark.parametrize("phrase", ["a rare trip by Russia’s defense minister", "told reporters", "last year",
+                                    "military satellite", "according to state media", "the first visit"])
+def test_issue_phrases_restored(restored_kim, restored_shoigu, phrase):
+    both = (restored_kim.text + "\n" + restored_shoigu.text).lower()
+    assert phrase.lower() in both
+
+
+def test_config_is_keyword_only():
+    with pytest.raises(TypeError):
+        textfix.restore("text", textfix.Config())  # type: ignore[misc]
+
+
 def test_examples_look_spun(restored_kim, restored_shoigu):
     assert restored_kim.spin_score > 0.95
     assert restored_shoigu.spin_score > 0.95

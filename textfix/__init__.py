@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-def explain(text: str, config: Config | None = None, **options: object) -> Explanation:
+def explain(text: str, *, config: Config | None = None, **options: object) -> Explanation:
     """Restore ``text`` and say what changed: an :class:`Explanation` with ``text``, ``edits``,
     ``spin_score`` and ``notes``. Options are those of :class:`Config`."""
     from .pipeline import run
@@ -29,16 +29,16 @@ def explain(text: str, config: Config | None = None, **options: object) -> Expla
     return run(text, config, options)
 
 
-def restore(text: str, config: Config | None = None, **options: object) -> str:
+def restore(text: str, *, config: Config | None = None, **options: object) -> str:
     """The text with spun phrases mapped back to their likely original wording.
 
     Clean text comes back unchanged, and everything outside an edited phrase is kept
     byte-for-byte (whitespace, punctuation, quotes, case).
     """
-    return explain(text, config, **options).text
+    return explain(text, config=config, **options).text
 
 
-def spin_score(text: str, config: Config | None = None, **options: object) -> float:
+def spin_score(text: str, *, config: Config | None = None, **options: object) -> float:
     """How spun one document looks: 0.0 (clean) .. 1.0 (certainly spun)."""
     from .pipeline import score_document
 

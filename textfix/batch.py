@@ -232,7 +232,7 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
     def explain(text: str):  # noqa: ANN202 - returns textfix.Explanation
         _check_interrupt()
         try:
-            return explain_fn(text, config)
+            return explain_fn(text, config=config)
         except Exception as exc:
             raise LibraryError(exc) from exc
 

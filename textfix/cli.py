@@ -681,7 +681,7 @@ def _warm_up(config: Config) -> None:
     import textfix
 
     try:
-        textfix.explain("A short text to load the tables.", config)
+        textfix.explain("A short text to load the tables.", config=config)
     except Exception as exc:
         raise _LoadError(f"cannot start: {type(exc).__name__}: {exc}") from exc
 
@@ -852,7 +852,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         except InputError as exc:
             print(f"textfix: {exc}", file=sys.stderr)
             return EXIT_FAILED
-    ex = textfix.explain(text, config)
+    ex = textfix.explain(text, config=config)
     edits = sorted(ex.edits, key=lambda e: e.start)
     positions = _line_cols(text, [e.start for e in edits])
     if args.json:
