@@ -8,17 +8,13 @@ Nothing is loaded at import; tables and the language model load on first use.
 """
 from __future__ import annotations
 
-import logging
-
 from .config import Config
 from .edits import Edit, Explanation, apply_edits
-from .tables import TableError
+from .errors import TableError
 
 __all__ = ["Config", "Edit", "Explanation", "TableError", "apply_edits", "explain", "restore",
            "spin_score", "__version__"]
 __version__ = "0.1.0"
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def explain(text: str, *, config: Config | None = None, **options: object) -> Explanation:

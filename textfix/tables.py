@@ -29,6 +29,8 @@ from typing import NamedTuple
 
 import regex
 
+from .errors import TableError
+
 __all__ = ["Candidate", "Table", "TableError", "load_table", "parse_table", "table_path", "Lexicon",
            "lexicon"]
 
@@ -39,10 +41,6 @@ MAX_TOKENS = 5
 
 _TOKEN = regex.compile(r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*")
 _SOURCE = regex.compile(r"[a-z0-9][a-z0-9_.-]*")
-
-
-class TableError(ValueError):
-    """A phrase table is malformed; the message names ``file:line``."""
 
 
 class Candidate(NamedTuple):
