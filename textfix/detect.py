@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-__all__ = ["Evidence", "Site", "distinct_sites", "estimate_rate", "evaluate", "SUSPICIOUS"]
+__all__ = ["Evidence", "Site", "distinct_sites", "estimate_rate", "evaluate", "fluency_llr", "SUSPICIOUS"]
 
 #: local log10 gain above which a phrase counts as suspicious
 SUSPICIOUS = 1.0
@@ -30,6 +30,9 @@ TEMPER, GAIN_CLIP = 0.5, 3.0
 TELL_LLR, MAX_TELLS = 1.0, 6
 #: spin_score = logistic(SCORE_SLOPE * (llr + tells - SCORE_MIDPOINT))
 SCORE_SLOPE, SCORE_MIDPOINT = 0.8, 6.0
+#: fluency term: FLUENCY_WEIGHT * n_words * (FLUENCY_MID - mean PMI), clipped to
+#: [-FLUENCY_CLIP[0], FLUENCY_CLIP[1]] (see fluency_llr; constants from clean vs spun BBC news)
+FLUENCY_WEIGHT, FLUENCY_MID, FLUENCY_CLIP = 0.25, 0.4, (8.0, 40.0)
 #: lift a protection when that region's own llr exceeds LIFT_LLR and its rate is at least
 #: LIFT_SHARE of the body's
 LIFT_LLR, LIFT_SHARE = 4.0, 0.4
@@ -125,8 +128,21 @@ def distinct_sites(sites: Sequence[Site]) -> list[Site]:
     return out
 
 
+def fluency_llr(n_words: int, mean_pmi: float) -> float:
+    """log10 likelihood-ratio term from how well the document's content words fit their context.
+
+    ``mean_pmi`` is the mean of log10 P(word | two words before) - log10 P(word) over the body's
+    content words (all but the ~1000 commonest). Clean news keeps it near 0.75; a spinner's
+    sense-blind synonyms pull it down (about 0.1 at a 20% spin rate, with or without known
+    spinner phrases), whatever thesaurus the spinner used: this term needs no table at all.
+    """
+    if n_words == 0:
+        return 0.0
+    return max(-FLUENCY_CLIP[0], min(FLUENCY_CLIP[1], FLUENCY_WEIGHT * n_words * (FLUENCY_MID - mean_pmi)))
+
+
 def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[Site],
-             *, adaptive: bool) -> Evidence:
+             *, adaptive: bool, fluency: tuple[int, float] = (0, 0.0)) -> Evidence:
     """Evidence from the table matches of a document (each distinct spun phrase counted once)."""
     sites = distinct_sites(sites)
     body = [s.gain for s in sites if s.region == "body"]
@@ -148,6 +164,7 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
         t_rate, t_llr = estimate_rate([s.gain for s in group], [s.stands_for for s in group])
         table_rates[table] = t_rate
         llr += t_llr
+    llr += fluency_llr(*fluency)
     score = _score(llr, tells)
     notes: list[str] = []
     lift_q = lift_n = False

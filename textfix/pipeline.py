@@ -36,6 +36,9 @@ EVIDENCE_CANDIDATES = 4
 #: spin score below which a document is judged clean and nothing but fingerprints is edited
 #: (a phrase would need odds of thousands to one there anyway)
 FULL_SCORING_MIN = 0.02
+#: words with a unigram log10 probability below this count as content words for the fluency
+#: evidence (all but the ~1000 commonest)
+CONTENT_WORD_MAX_LOGP = -3.0
 #: confidence of spelling out a small number in a document that is certainly spun
 NUMERAL_CONFIDENCE = 0.8
 _NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
@@ -126,7 +129,30 @@ class _Doc:
             else:
                 n_body += 1
         self.evidence: Evidence = evaluate(text, n_body, n_quote, n_name, self.sites,
-                                           adaptive=cfg.adaptive_protection)
+                                           adaptive=cfg.adaptive_protection, fluency=self._fluency())
+
+    def _fluency(self) -> tuple[int, float]:
+        """(number, mean PMI with their context) of the body's content words: see fluency_llr."""
+        sc = self.scorer
+        logp, unigram = sc.logp, sc.unigram
+        total = 0.0
+        n = 0
+        toks, vocab = self.tokens, self.vocab
+        for ch in self.chunks:
+            p2, p1 = (None, "<s>") if ch.bos else (None, None)
+            for k in range(ch.start, ch.end):
+                w = vocab[k]
+                if w is None:
+                    p2 = p1 = None
+                    continue
+                t = toks[k]
+                if p1 is not None and t.is_word and not t.name_like and not t.in_quote:
+                    u = unigram(w)
+                    if u < CONTENT_WORD_MAX_LOGP:
+                        total += logp(w, p1, p2) - u
+                        n += 1
+                p2, p1 = p1, w
+        return n, (total / n if n else 0.0)
 
     def _log_weight(self, cand_weight: float, table: str) -> float:
         return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
