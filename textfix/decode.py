@@ -209,9 +209,10 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
     cand_words = {id(m): [[scorer.vocab_form(w) for w in c.words] for c, _ in m.candidates] for m in matches}
     arts = {id(m): [_article_logodds(tokens, m, c) for c, _ in m.candidates] for m in matches}
 
-    def run(forced: dict[int, int | None]) -> tuple[float, list[tuple[Match, int]]]:
-        # forced: id(match) -> candidate index that must be used (None: the match may not be used)
-        start_state = (None, "<s>") if chunk.bos else (None, None)
+    start_state: tuple[str | None, str | None] = (None, "<s>") if chunk.bos else (None, None)
+
+    def viterbi() -> list[tuple[Match, int]]:
+        """The best path's chosen arcs: (match, candidate index)."""
         # beams[pos] = {state: (score, path)}
         beams: dict[int, dict[tuple[str | None, str | None], tuple[float, tuple]]] = {
             chunk.start: {start_state: (0.0, ())}}
@@ -224,12 +225,7 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
             arcs: list[tuple[int, list[str | None], float, tuple[Match, int] | None]] = [
                 (pos + 1, [vocab[pos]], 0.0, None)]
             for m in by_start.get(pos, ()):
-                f = forced.get(id(m), -1)
-                if f is None:
-                    continue
                 for ci in range(len(m.candidates)):
-                    if f != -1 and ci != f:
-                        continue
                     arcs.append((m.j, cand_words[id(m)][ci], prior[id(m)][ci] + arts[id(m)][ci], (m, ci)))
             for state, (score, path) in beam.items():
                 for nxt, words, bonus, tag in arcs:
@@ -248,12 +244,11 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
                 score += scorer.logp("</s>", p1, p2)
             if score > best_score:
                 best_score, best_path = score, path
-        return best_score, list(best_path)
+        return list(best_path)
 
-    best, path = run({})
+    path = viterbi()
     if not path:
         return []
-    start_state = (None, "<s>") if chunk.bos else (None, None)
 
     def path_score(chosen: dict[int, tuple[Match, int]]) -> float:
         # the score of one fixed path: chosen arcs by start position, the page's words elsewhere
