@@ -42,6 +42,9 @@ CONTENT_WORD_MAX_LOGP = -3.0
 #: confidence of spelling out a small number in a document that is certainly spun
 NUMERAL_CONFIDENCE = 0.8
 _NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
+#: words after which a digit stays a digit ("3 million", "5 per cent", "2 am")
+_NUMBER_UNITS = frozenset("""million millions billion billions trillion thousand hundred dozen per percent pc
+    bn m am pm kg km mm cm ft mph mg ml lb lbs oz""".split())
 #: ordinals news style writes as figures (10th and up) that this spinner family spells out
 _ORDINALS = {w: f"{n}th" for n, w in zip(range(10, 20), "tenth eleventh twelfth thirteenth fourteenth "
                                           "fifteenth sixteenth seventeenth eighteenth nineteenth".split())}
@@ -318,7 +321,8 @@ class _Doc:
             if not (t.is_number and len(t.text) == 1 and t.text in _NUMERALS) or i + 1 >= len(toks):
                 continue
             nxt = toks[i + 1]
-            if t.protection(quotes, names) is not None or not nxt.joined_prev or not nxt.is_word or nxt.cap:
+            if t.protection(quotes, names) is not None or not nxt.joined_prev or not nxt.is_word or nxt.cap \
+                    or nxt.norm in _NUMBER_UNITS:
                 continue
             if i > 0 and toks[i - 1].end == t.start - 1 and self.text[t.start - 1] in "-–/.,:$£€":
                 continue
