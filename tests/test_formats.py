@@ -21,6 +21,8 @@ from textfix.fileio import AtomicWriter, InputError, is_temp_name, iter_files, o
 from textfix.formats import (MAX_CHARS, TARGET_CHARS, UnifiedDiff, _field_span, chunk_text, format_for_path,
                              process_html, process_jsonl, process_text)
 
+from _unidiff import apply_unified
+
 DATA = Path(__file__).parent / "data" / "cli"
 SPUN = (DATA / "spun.txt").read_text(encoding="utf-8")
 CLEAN = (DATA / "clean.txt").read_text(encoding="utf-8")
@@ -209,40 +211,6 @@ def test_jsonl_keeps_unparsable_and_fieldless_lines():
 
 
 # --------------------------------------------------------------------------- diffs
-
-def _split_lines(s: str) -> list[str]:
-    parts = s.split("\n")
-    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-
-
-def apply_unified(old: str, diff: str) -> str:
-    """Apply a one-file unified diff as ``patch`` would, checking every context line."""
-    a, d = _split_lines(old), _split_lines(diff)
-    out: list[str] = []
-    i = k = 0
-    while k < len(d) and not d[k].startswith("@@"):
-        k += 1
-    while k < len(d):
-        head = d[k].split()
-        k += 1
-        start, _, length = head[1][1:].partition(",")
-        begin = int(start) - 1 if (length or "1") != "0" else int(start)
-        out.extend(a[i:begin])
-        i = begin
-        while k < len(d) and not d[k].startswith("@@"):
-            tag, body = d[k][0], d[k][1:]
-            k += 1
-            if k < len(d) and d[k].startswith("\\ No newline"):
-                body = body[:-1]
-                k += 1
-            if tag in " -":
-                assert a[i] == body, (a[i], body)
-                i += 1
-            if tag in " +":
-                out.append(body)
-    out.extend(a[i:])
-    return "".join(out)
-
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.lists(st.sampled_from(["a\n", "b\n", "c\r\n", "d\n"]), max_size=6),
