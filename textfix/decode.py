@@ -18,7 +18,7 @@ from .scoring import Scorer
 from .tables import Candidate, Lexicon
 from .tokens import Token
 
-__all__ = ["Match", "Chunk", "find_matches", "chunks", "decode_chunk", "candidate_gains", "Choice",
+__all__ = ["Match", "Chunk", "find_matches", "chunks", "decode_chunk", "candidate_gains", "Choice", "article_logodds",
            "wants_an", "ARTICLE_LOGODDS"]
 
 #: how much of the unigram frequency difference between a candidate and the page's word is taken
@@ -128,7 +128,9 @@ def _seq_score(scorer: Scorer, words: Sequence[str | None], state: tuple[str | N
     return total, (p2, p1)
 
 
-def _article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> float:
+def article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> float:
+    """log10 odds a preceding "a"/"an" gives ``cand`` over the page's words (spinners keep the
+    original's article: "a uncommon" points to "rare")."""
     if m.i == 0:
         return 0.0
     art = tokens[m.i - 1]
@@ -185,7 +187,7 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
         if table in DISCOUNTED:
             g -= FREQ_DISCOUNT * (sum(uni(w) for w in cw) - base_uni)
         if art:
-            g += _article_logodds(tokens, m, c)
+            g += article_logodds(tokens, m, c)
         out.append(g)
     if cache is not None:
         if len(cache) > 100_000:
@@ -207,7 +209,7 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
     for m in matches:
         by_start.setdefault(m.i, []).append(m)
     cand_words = {id(m): [[scorer.vocab_form(w) for w in c.words] for c, _ in m.candidates] for m in matches}
-    arts = {id(m): [_article_logodds(tokens, m, c) for c, _ in m.candidates] for m in matches}
+    arts = {id(m): [article_logodds(tokens, m, c) for c, _ in m.candidates] for m in matches}
 
     start_state: tuple[str | None, str | None] = (None, "<s>") if chunk.bos else (None, None)
 

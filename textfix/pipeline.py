@@ -11,7 +11,8 @@ import bisect
 import math
 
 from .config import Config, resolve_config
-from .decode import DISCOUNTED, FREQ_DISCOUNT, Choice, Match, candidate_gains, chunks, decode_chunk, find_matches, wants_an
+from .decode import (DISCOUNTED, FREQ_DISCOUNT, Choice, Match, article_logodds, candidate_gains, chunks,
+                     decode_chunk, find_matches, wants_an)
 from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits, compose_edits
 from .scoring import get_scorer
@@ -177,11 +178,8 @@ class _Doc:
         gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache)
         weighted = [g + self._log_weight(c.weight, tb) for g, (c, tb) in zip(gains, m.candidates)]
         self.gains[id(m)] = weighted
-        article_tell = False
-        if m.i > 0 and toks[m.i - 1].norm in ("a", "an") and toks[m.i].joined_prev and not toks[m.i].cap:
-            an = toks[m.i - 1].norm == "an"
-            if wants_an(m.spun[0]) != an and any(wants_an(c.words[0]) == an for c, _ in m.candidates):
-                article_tell = True
+        # "a uncommon": the article fits a candidate and not the word on the page
+        article_tell = not toks[m.i].cap and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
         multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
         return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for)
 
