@@ -8,6 +8,7 @@ edits are composed, so ``restore(restore(x)) == restore(x)``.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 
 from .config import Config, resolve_config
@@ -63,6 +64,12 @@ CALIBRATION = {"thesaurus": 8.0}
 #: the originals a row lists, by context)
 FINGERPRINTS = frozenset({"tortured"})
 FINGERPRINT_CONFIDENCE = 0.9
+
+
+@functools.lru_cache(maxsize=4096)
+def _log_weight(cand_weight: float, table: str) -> float:
+    """log10 of a candidate's prior: its table weight times how far the table is trusted."""
+    return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
 
 
 class _Spans:
@@ -158,8 +165,9 @@ class _Doc:
                 p2, p1 = p1, w
         return n, (total / n if n else 0.0)
 
-    def _log_weight(self, cand_weight: float, table: str) -> float:
-        return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
+    @staticmethod
+    def _log_weight(cand_weight: float, table: str) -> float:
+        return _log_weight(cand_weight, table)
 
     def _find_region(self, m: Match) -> str:
         toks = self.tokens[m.i:m.j]
