@@ -18,6 +18,9 @@ CLEAN = [
     "\"We are very happy with the result,\" the coach said after the match.",
     "Visit https://www.example.com/final-12-months or mail final.journey@example.org for details.",
     "The band's new album, their first in five years, is out on Monday.",
+    # a spinner's favourite phrase, used in its ordinary sense in a sentence on its own
+    "Sales fell in the final 12 months of his tenure.",
+    "The final 12 months were hard.",
 ]
 
 

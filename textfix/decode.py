@@ -25,6 +25,9 @@ __all__ = ["Match", "Chunk", "find_matches", "chunks", "decode_chunk", "candidat
 #: out of the n-gram gain: an n-gram model prefers common words anywhere, but a spun word is one
 #: that fits its context worse than its own frequency predicts (1.0 = pure association, 0 = raw LM)
 FREQ_DISCOUNT = 0.7
+#: log10 probability of a typical word in context: a candidate with fewer words than the page's
+#: phrase is charged this for each word it saves (n-gram scores fall with every word)
+LENGTH_COST = 1.0
 #: the tables whose candidates get that discount (curated spinner phrases are known outputs)
 DISCOUNTED = frozenset({"thesaurus"})
 #: log10 odds added (removed) when a candidate agrees (disagrees) with a preceding "a"/"an"
@@ -184,6 +187,9 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
         words = c.words
         cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
         g = score((*cw, *right), p2, p1, eos)[0] - base
+        if len(cw) != len(spun_words):
+            # every word costs probability: a shorter wording is not likelier for being shorter
+            g += LENGTH_COST * (len(cw) - len(spun_words))
         if table in DISCOUNTED:
             g -= FREQ_DISCOUNT * (sum(uni(w) for w in cw) - base_uni)
         if art:

@@ -12,7 +12,7 @@ import functools
 import math
 
 from .config import Config, resolve_config
-from .decode import (DISCOUNTED, FREQ_DISCOUNT, Choice, Match, article_logodds, candidate_gains, chunks,
+from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, article_logodds, candidate_gains, chunks,
                      decode_chunk, find_matches, wants_an)
 from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits, compose_edits
@@ -66,6 +66,18 @@ FINGERPRINTS = frozenset({"tortured"})
 FINGERPRINT_CONFIDENCE = 0.9
 
 
+def _longest_first(matches: list[Match]) -> list[Match]:
+    """The matches that do not overlap a longer one (ties: the earlier), in text order."""
+    covered: set[int] = set()
+    keep: list[Match] = []
+    for m in sorted(matches, key=lambda m: (m.i - m.j, m.i)):
+        span = range(m.i, m.j)
+        if not any(k in covered for k in span):
+            covered.update(span)
+            keep.append(m)
+    return sorted(keep, key=lambda m: m.i)
+
+
 @functools.lru_cache(maxsize=4096)
 def _log_weight(cand_weight: float, table: str) -> float:
     """log10 of a candidate's prior: its table weight times how far the table is trusted."""
@@ -113,7 +125,9 @@ class _Doc:
         for ci, ch in enumerate(self.chunks):
             self._chunk_of.extend([ci] * (ch.end - ch.start))
         self.gains: dict[int, list[float]] = {}
-        # Document evidence from one occurrence of each distinct spun phrase: every curated one,
+        # Document evidence from one occurrence of each distinct spun phrase (overlapping matches
+        # are one piece of evidence: "final 12 months" counts, not also "final" and "12 months"):
+        # every curated one,
         # and an even sample of at most SAMPLE_SITES thesaurus-only ones, judged on their
         # EVIDENCE_CANDIDATES likeliest originals and each standing for its share. That is enough
         # to judge a document and keeps spin_score's cost bounded; decide() scores every
@@ -121,7 +135,7 @@ class _Doc:
         self._thes_only = {id(m) for m in self.matches if all(tb in DISCOUNTED for _, tb in m.candidates)}
         self._regions = {id(m): self._find_region(m) for m in self.matches}
         firsts: dict[tuple, Match] = {}
-        for m in self.matches:
+        for m in _longest_first(self.matches):
             firsts.setdefault((m.spun, self._regions[id(m)]), m)
         thes = [m for m in firsts.values() if self._thesaurus_only(m)]
         curated = [m for m in firsts.values() if not self._thesaurus_only(m)]
@@ -289,6 +303,7 @@ class _Doc:
             return FREQ_DISCOUNT * (sum(uni(vf(w)) for w in c.words) - sum(uni(vf(w)) for w in m.spun))
 
         prior = {id(m): [bases[tb] + self._log_weight(c.weight, tb) - freq_gap(m, c, tb)
+                         + LENGTH_COST * (len(c.words) - len(m.spun))
                          for c, tb in m.candidates]
                  for m in pruned}
         by_chunk: dict[int, list[Match]] = {}
