@@ -33,6 +33,8 @@ RATE_UNGATED = 0.02
 PRUNE, MAX_CANDIDATES = 1.5, 3
 #: thesaurus-only matches scored for the document evidence (an even sample of them)
 SAMPLE_SITES = 40
+#: the most thesaurus matches one sampled match's evidence may stand for
+MAX_STANDS_FOR = 2.0
 #: candidates per sampled thesaurus match (the heaviest) scored for the evidence
 EVIDENCE_CANDIDATES = 4
 #: spin score below which a document is judged clean and nothing but fingerprints is edited
@@ -141,8 +143,11 @@ class _Doc:
         curated = [m for m in firsts.values() if not self._thesaurus_only(m)]
         step = max(1.0, len(thes) / SAMPLE_SITES)
         sample = [thes[int(k * step)] for k in range(min(len(thes), SAMPLE_SITES))]
+        # a sampled match stands for at most MAX_STANDS_FOR others: a long clean article with two
+        # unlucky draws must not look spun (the fluency term covers long documents well)
+        weight = min(step, MAX_STANDS_FOR)
         self.sites = [self._site(m) for m in curated] + [
-            self._site(Match(m.i, m.j, m.spun, m.candidates[:EVIDENCE_CANDIDATES]), step) for m in sample]
+            self._site(Match(m.i, m.j, m.spun, m.candidates[:EVIDENCE_CANDIDATES]), weight) for m in sample]
         n_body = n_quote = n_name = 0
         for t in toks:
             if t.fixed is not None or not t.is_word:
