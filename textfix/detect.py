@@ -1,13 +1,17 @@
 """Stage 5: document-level spin evidence, ``spin_score``, and which protections to lift.
 
-A spun document gives itself away in three ways, which are counted here:
+A spun document gives itself away in several ways, combined here into one log10 likelihood ratio
+(spun against clean) and squashed into ``spin_score``:
 
-- *suspicious phrases*: table matches where a candidate original fits the context much better
-  than the word on the page (local language-model gain above :data:`SUSPICIOUS`), per free word;
+- *table matches*: per table, the maximum-likelihood share of matches whose candidate fits the
+  context much better than the word on the page, and the likelihood ratio that share implies
+  (:func:`estimate_rate`); each distinct spun phrase counts once;
 - *tells*: patterns clean news almost never has: a multi-word spinner phrase that the context
   rejects ("final 12 months", "satellite tv for pc"), an article that fits a candidate but not
   the word after it ("a uncommon", "an necessary"), "mentioned" right after a closing quote;
-- *contrast*: the same rate inside quotes and in capitalised words, which the common spinner
+- *fluency*: how well the body's content words fit their context, which needs no table
+  (:func:`fluency_llr`);
+- *contrast*: the same estimate inside quotes and in capitalised words, which the common spinner
   leaves alone; when they look as spun as the rest, their protection is lifted.
 """
 from __future__ import annotations

@@ -160,6 +160,9 @@ class _Doc:
                 n_body += 1
         self.evidence: Evidence = evaluate(text, n_body, n_quote, n_name, self.sites,
                                            adaptive=cfg.adaptive_protection, fluency=self._fluency())
+        # the per-table spin rates decoding uses: the evidence's, until decide() has scored every
+        # thesaurus match and re-estimated that table's rate from all of them
+        self.decode_rates: dict[str, float] = dict(self.evidence.table_rates)
 
     def _fluency(self) -> tuple[int, float]:
         """(number, mean PMI with their context) of the body's content words: see fluency_llr."""
@@ -224,7 +227,7 @@ class _Doc:
         # log-linear between the clean rate and the document's estimated rate, by spin score:
         # a doubtful document stays cautious
         s = self.evidence.score
-        est = min(RATE_SPUN, max(RATE_CLEAN, self.evidence.table_rates.get(table, self.evidence.rate)))
+        est = min(RATE_SPUN, max(RATE_CLEAN, self.decode_rates.get(table, self.evidence.rate)))
         return RATE_CLEAN * (est / RATE_CLEAN) ** s
 
     def decide(self) -> list[Edit]:
@@ -245,7 +248,7 @@ class _Doc:
                     thesaurus_sites.append(site)
             if thesaurus_sites:
                 body = distinct_sites(thesaurus_sites)
-                self.evidence.table_rates["thesaurus"] = estimate_rate([x.gain for x in body])[0]
+                self.decode_rates["thesaurus"] = estimate_rate([x.gain for x in body])[0]
             taken = _Spans(edits)
             fp_ids = {id(m) for m in fingerprints}
             usable = [m for m in free if id(m) not in fp_ids
