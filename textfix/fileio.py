@@ -110,15 +110,10 @@ def open_text(fp: BinaryIO, path: str, encoding: str = "utf-8", block: int = REA
         codec = "utf-8"
         if head.startswith(codecs.BOM_UTF8):
             bom = codecs.BOM_UTF8
-    elif family == "utf-32":
-        codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
-        for b, c in _UTF32_BOMS:
-            if head.startswith(b):
-                bom, codec = b, c
-                break
-    elif family == "utf-16":
-        codec = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
-        for b, c in _UTF16_BOMS:
+    elif family in ("utf-16", "utf-32"):
+        # the byte-order mark decides the byte order; without one, the machine's
+        codec = f"{family}-{'le' if sys.byteorder == 'little' else 'be'}"
+        for b, c in _UTF32_BOMS if family == "utf-32" else _UTF16_BOMS:
             if head.startswith(b):
                 bom, codec = b, c
                 break
