@@ -435,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
                                  "cpus": _cpus()},
                      "textfix": getattr(textfix, "__version__", "?"), "revision": _corpus.textfix_revision(),
                      "load_before": _corpus.load_average(), "docs": len(docs),
-                     "options": base_opts, "runs": [], "clean": {}, "examples": {}}
+                     "options": base_opts, "runs": [], "clean": {}, "examples": {}, "heldout": {}}
     t_start = time.perf_counter()
     pairs = table_pairs(base_opts.get("tables"))
     for scorer in scorers:
@@ -458,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             results["runs"].append(r)
         if not args.no_examples:
             results["examples"][scorer] = hand_check(textfix, opts)
+            results["heldout"][scorer] = heldout_check(textfix, opts)
     results["seconds"] = time.perf_counter() - t_start
     results["load_after"] = _corpus.load_average()
 
@@ -542,12 +543,16 @@ def markdown(res: dict, args) -> str:
                 L.append(f"| {cat} | {s.subs} | {pct(s.restored, s.subs)} | {pct(s.wrong, s.subs)} "
                          f"| {pct(s.clean_changed, s.clean_words, 2)} | {pct(ch, w, 3)} "
                          f"| {r['auc_per_cat'].get(cat, float('nan')):.4f} |")
-    if res["examples"]:
-        L.append("\nReal spun examples against the hand restorations (benchmarks/examples_restored/):\n")
+    for key, title in (("examples", "Real spun examples against the hand restorations (benchmarks/examples_restored/):"),
+                       ("heldout", "Held out: each real example restored without the curated rows only it shows "
+                                   "(an unseen article from the same spinner; see heldout_check):")):
+        if not res.get(key):
+            continue
+        L.append(f"\n{title}\n")
         L.append("| article | scorer | words | changed by the spinner | restored by textfix | "
                  "not restored | new errors elsewhere |")
         L.append("|---|---|---|---|---|---|---|")
-        for scorer, exs in res["examples"].items():
+        for scorer, exs in res[key].items():
             for e in exs:
                 if "error" in e:
                     L.append(f"| {e['name']} | {scorer} | {e['error']} | | | | |")

@@ -25,7 +25,7 @@ __all__ = ["run", "score_document", "MAX_PASSES"]
 MAX_PASSES = 3
 #: bounds of the share of candidate sites the spinner replaced (prior for decoding): the rate
 #: assumed in a clean document, and the most any document is credited with
-RATE_SPUN, RATE_CLEAN = 0.8, 2e-4
+RATE_SPUN, RATE_CLEAN = 0.95, 2e-4
 #: rate assumed when document gating is off (each phrase judged on its own)
 RATE_UNGATED = 0.02
 #: candidates whose local log10 odds (gain + prior) are below -PRUNE are not decoded, and at most
