@@ -300,7 +300,11 @@ class _Doc:
             if keep:
                 nm = Match(m.i, m.j, m.spun, tuple(m.candidates[k] for k in keep))
                 pruned.append(nm)
-                left_out[id(nm)] = [g[k] - g[keep[0]] for k in order if k not in keep]
+                # their local odds against the lattice's best candidate, each with its own
+                # table's prior (a thesaurus word in a document whose thesaurus rate is low
+                # weighs little against a curated phrase)
+                top = g[keep[0]] + bases[m.candidates[keep[0]][1]]
+                left_out[id(nm)] = [g[k] + bases[m.candidates[k][1]] - top for k in order if k not in keep]
         if not pruned:
             return []
         uni, vf = self.scorer.unigram, self.scorer.vocab_form
