@@ -37,6 +37,10 @@ SCORE_SLOPE, SCORE_MIDPOINT = 0.8, 6.0
 #: fluency term: FLUENCY_WEIGHT * n_words * (FLUENCY_MID - mean PMI), clipped to
 #: [-FLUENCY_CLIP[0], FLUENCY_CLIP[1]] (see fluency_llr; constants from clean vs spun BBC news)
 FLUENCY_WEIGHT, FLUENCY_MID, FLUENCY_CLIP = 0.25, 0.4, (8.0, 40.0)
+#: the most the fluency term may add to the evidence that licenses *edits* (Evidence.edit_score):
+#: any text far from news (licences, manuals, papers) fits a news model badly, so poor fluency
+#: alone says "not news", not "spun"; edits need the tables' own evidence or tells
+FLUENCY_EDIT_CAP = 2.0
 #: lift a protection when that region's own llr exceeds LIFT_LLR and its rate is at least
 #: LIFT_SHARE of the body's
 LIFT_LLR, LIFT_SHARE = 4.0, 0.4
@@ -72,6 +76,7 @@ class Evidence:
     rate: float = 0.0    # estimated share of candidate sites the spinner replaced (all tables)
     llr: float = 0.0     # log10 likelihood ratio spun/clean from the body sites
     table_rates: dict[str, float] = field(default_factory=dict)  # the same share, per table
+    edit_score: float = 0.0  # like score, with the fluency term capped: what edits are gated on
 
 
 def _logistic(z: float) -> float:
@@ -168,11 +173,13 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
         t_rate, t_llr = estimate_rate([s.gain for s in group], [s.stands_for for s in group])
         table_rates[table] = t_rate
         llr += t_llr
-    llr += fluency_llr(*fluency)
+    fluency_term = fluency_llr(*fluency)
+    edit_score = _score(llr + min(fluency_term, FLUENCY_EDIT_CAP), tells)
+    llr += fluency_term
     score = _score(llr, tells)
     notes: list[str] = []
     lift_q = lift_n = False
-    if adaptive and score > 0.9:
+    if adaptive and edit_score > 0.9:
         q_rate, q_llr = estimate_rate(quote, [s.stands_for for s in sites if s.region == "quote"])
         n_rate, n_llr = estimate_rate(name, [s.stands_for for s in sites if s.region == "name"])
         if q_llr > LIFT_LLR and q_rate >= LIFT_SHARE * rate:
@@ -184,4 +191,4 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
             notes.append(f"capitalised words look spun too (estimated spin rate {n_rate:.0%}, {rate:.0%} "
                          "elsewhere): names were not protected")
     return Evidence(n_body, body_s, tells, n_quote, quote_s, n_name, name_s, score, lift_q, lift_n,
-                    tuple(notes), rate, llr, table_rates)
+                    tuple(notes), rate, llr, table_rates, edit_score)

@@ -226,7 +226,7 @@ class _Doc:
             return RATE_UNGATED
         # log-linear between the clean rate and the document's estimated rate, by spin score:
         # a doubtful document stays cautious
-        s = self.evidence.score
+        s = self.evidence.edit_score
         est = min(RATE_SPUN, max(RATE_CLEAN, self.decode_rates.get(table, self.evidence.rate)))
         return RATE_CLEAN * (est / RATE_CLEAN) ** s
 
@@ -238,7 +238,7 @@ class _Doc:
         free = [m for m in self.matches if all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
         fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)]
         edits = self._fingerprints(fingerprints)
-        if self.evidence.score >= FULL_SCORING_MIN or not self.cfg.document_gating:
+        if self.evidence.edit_score >= FULL_SCORING_MIN or not self.cfg.document_gating:
             # a document that may be spun: score every occurrence, re-estimate the thesaurus
             # rate from all of them, and decode
             thesaurus_sites = []
@@ -336,7 +336,7 @@ class _Doc:
         ("the 2 officials", "5 months") and ordinals words ("the seventieth anniversary"). News
         style spells out two..nine and writes 10th and up as figures; in a clearly spun document,
         follow it again."""
-        score = self.evidence.score
+        score = self.evidence.edit_score
         conf = NUMERAL_CONFIDENCE * score
         if not self.cfg.document_gating or conf < self.cfg.min_confidence:
             return []
