@@ -199,6 +199,15 @@ class _Doc:
         r = self._regions.get(id(m))
         return r if r is not None else self._find_region(m)
 
+    def _alone(self, m: Match) -> bool:
+        """A one-word match that is a whole chunk ("However," at a sentence start): no word of
+        context on either side, so the model could only compare the words' frequencies, which
+        is no evidence of spinning."""
+        if m.j - m.i != 1:
+            return False
+        ch = self.chunks[self._chunk_of[m.i]]
+        return ch.start == m.i and ch.end == m.j
+
     def _thesaurus_only(self, m: Match) -> bool:
         return id(m) in self._thes_only
     def _site(self, m: Match, stands_for: float = 1.0) -> Site:
@@ -251,7 +260,7 @@ class _Doc:
                 self.decode_rates["thesaurus"] = estimate_rate([x.gain for x in body])[0]
             taken = _Spans(edits)
             fp_ids = {id(m) for m in fingerprints}
-            usable = [m for m in free if id(m) not in fp_ids
+            usable = [m for m in free if id(m) not in fp_ids and not self._alone(m)
                       and not taken.overlaps(toks[m.i].start, toks[m.j - 1].end)]
             edits.extend(self._decode(usable))
             edits.extend(self._numerals(edits, quotes, names))
