@@ -106,3 +106,17 @@ def test_wrapped_lines_keep_their_breaks():
     assert r.edits
     assert r.text.count("\n") == text.count("\n") == 2
     assert all("\n" not in e.spun for e in r.edits)
+
+
+def test_unlike_news_is_not_spun_enough_to_edit():
+    """A text a news model finds unfluent (here: the json module's own documentation) may get a
+    high spin score, but without the tables' own evidence nothing is edited, and explain says why."""
+    import inspect
+    import json
+
+    text = "\n\n".join(inspect.getdoc(o) or "" for o in (json, json.dumps, json.loads, json.JSONDecoder,
+                                                          json.JSONEncoder))
+    r = textfix.explain(text)
+    assert r.text == text and not r.edits
+    if r.spin_score >= 0.5:
+        assert any("edits were held back" in n for n in r.notes)

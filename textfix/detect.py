@@ -178,6 +178,9 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     llr += fluency_term
     score = _score(llr, tells)
     notes: list[str] = []
+    if score >= 0.5 and edit_score < 0.5:
+        notes.append(f"the text reads unlike news to the language model (spin score {score:.2f}), but its table "
+                     f"matches show little sign of a spinner ({edit_score:.2f}): edits were held back")
     lift_q = lift_n = False
     if adaptive and edit_score > 0.9:
         q_rate, q_llr = estimate_rate(quote, [s.stands_for for s in sites if s.region == "quote"])

@@ -358,7 +358,7 @@ class _Doc:
                 figure = _ORDINALS[t.norm]
                 out.append(Edit(t.start, t.end, t.text, figure, conf, "rule:numerals",
                                 f"spinners spell ordinals out; news style writes {figure!r} "
-                                f"(document spin score {score:.2f})"))
+                                f"(document spin score {self.evidence.score:.2f})"))
                 continue
             if not (t.is_number and len(t.text) == 1 and t.text in _NUMERALS) or i + 1 >= len(toks):
                 continue
@@ -375,7 +375,7 @@ class _Doc:
                 word = word.capitalize()
             out.append(Edit(t.start, t.end, t.text, word, conf, "rule:numerals",
                             f"spinners write small numbers as digits; news style spells out {word!r} "
-                            f"(document spin score {score:.2f})"))
+                            f"(document spin score {self.evidence.score:.2f})"))
         return out
 
     def _edit(self, ch: Choice, reason: str = "") -> Edit:
