@@ -182,9 +182,10 @@ def test_thesaurus_selection_options():
     out = build.select_candidates(scored, max_candidates=12, min_score=3.0)
     assert "hasty" not in [o for o, _w, _i in out["quick"]]
     # a sharper weighting gives the top candidate more of the weight; "channel" favours few synonyms
-    w1 = build.select_candidates(scored, min_score=-100.0)["quick"][0][1]
+    w1 = build.select_candidates(scored, min_score=-100.0, sharpness=1.0)["quick"][0][1]
     w2 = build.select_candidates(scored, min_score=-100.0, sharpness=2.0)["quick"][0][1]
     assert w2 > w1
+    assert build.select_candidates(scored, min_score=-100.0)["quick"][0][1] == w2  # the default
     ch = build.select_candidates(scored, min_score=-100.0, weighting="channel")["quick"]
     assert build.pair_score(pairs["quick"]["rapid"], "channel") - build.pair_score(pairs["quick"]["rapid"]) \
         == pytest.approx(-math.log(10), abs=1e-6)
