@@ -31,6 +31,8 @@ RATE_UNGATED = 0.02
 #: candidates whose local log10 odds (gain + prior) are below -PRUNE are not decoded, and at most
 #: MAX_CANDIDATES per phrase are
 PRUNE, MAX_CANDIDATES = 1.5, 3
+#: pseudo-count of the table's rate when the occurrences of one spun word are pooled (0: off)
+POOL_PRIOR = 2.0
 #: thesaurus-only matches scored for the document evidence (an even sample of them)
 SAMPLE_SITES = 40
 #: the most thesaurus matches one sampled match's evidence may stand for
@@ -235,8 +237,11 @@ class _Doc:
             return RATE_UNGATED
         # log-linear between the clean rate and the document's estimated rate, by spin score:
         # a doubtful document stays cautious
+        return self._gated(self.decode_rates.get(table, self.evidence.rate))
+
+    def _gated(self, est: float) -> float:
         s = self.evidence.edit_score
-        est = min(RATE_SPUN, max(RATE_CLEAN, self.decode_rates.get(table, self.evidence.rate)))
+        est = min(RATE_SPUN, max(RATE_CLEAN, est))
         return RATE_CLEAN * (est / RATE_CLEAN) ** s
 
     def decide(self) -> list[Edit]:
@@ -298,6 +303,25 @@ class _Doc:
         if not usable:
             return []
         bases = {t: math.log10(self.rate(t) / (1.0 - self.rate(t))) for t in self.cfg.tables}
+        # a word the spinner put in several places: its occurrences are judged together (the
+        # spinner swaps a word the same way throughout), shrunk towards the table's rate
+        groups: dict[tuple[str, ...], list[float]] = {}
+        for m in usable:
+            if self._thesaurus_only(m) and self._region(m) == "body":
+                groups.setdefault(m.spun, []).append(max(self.gains[id(m)]))
+        word_base: dict[tuple[str, ...], float] = {}
+        if POOL_PRIOR > 0:
+            table_rate = self.decode_rates.get("thesaurus", self.evidence.rate)
+            for spun, gs in groups.items():
+                if len(gs) >= 2:
+                    r = (len(gs) * estimate_rate(gs)[0] + POOL_PRIOR * table_rate) / (len(gs) + POOL_PRIOR)
+                    r = self._gated(r)
+                    word_base[spun] = math.log10(r / (1.0 - r))
+
+        def base(m: Match, table: str) -> float:
+            if table == "thesaurus":
+                return word_base.get(m.spun, bases[table])
+            return bases[table]
         # keep only the candidates that could win: local gain + prior within PRUNE of even odds;
         # the odds mass of candidates left out of the lattice still counts against an edit
         pruned: list[Match] = []
@@ -305,15 +329,15 @@ class _Doc:
         for m in usable:
             g = self.gains[id(m)]
             order = sorted(range(len(g)), key=lambda k: -g[k])
-            keep = [k for k in order if g[k] + bases[m.candidates[k][1]] > -PRUNE][:MAX_CANDIDATES]
+            keep = [k for k in order if g[k] + base(m, m.candidates[k][1]) > -PRUNE][:MAX_CANDIDATES]
             if keep:
                 nm = Match(m.i, m.j, m.spun, tuple(m.candidates[k] for k in keep))
                 pruned.append(nm)
                 # their local odds against the lattice's best candidate, each with its own
                 # table's prior (a thesaurus word in a document whose thesaurus rate is low
                 # weighs little against a curated phrase)
-                top = g[keep[0]] + bases[m.candidates[keep[0]][1]]
-                left_out[id(nm)] = [g[k] + bases[m.candidates[k][1]] - top for k in order if k not in keep]
+                top = g[keep[0]] + base(m, m.candidates[keep[0]][1])
+                left_out[id(nm)] = [g[k] + base(m, m.candidates[k][1]) - top for k in order if k not in keep]
         if not pruned:
             return []
         uni, vf = self.scorer.unigram, self.scorer.vocab_form
@@ -323,7 +347,7 @@ class _Doc:
                 return 0.0
             return FREQ_DISCOUNT * (sum(uni(vf(w)) for w in c.words) - sum(uni(vf(w)) for w in m.spun))
 
-        prior = {id(m): [bases[tb] + self._log_weight(c.weight, tb) - freq_gap(m, c, tb)
+        prior = {id(m): [base(m, tb) + self._log_weight(c.weight, tb) - freq_gap(m, c, tb)
                          + LENGTH_COST * (len(c.words) - len(m.spun))
                          for c, tb in m.candidates]
                  for m in pruned}
