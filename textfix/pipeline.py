@@ -147,7 +147,7 @@ class _Doc:
         # unlucky draws must not look spun (the fluency term covers long documents well)
         weight = min(step, MAX_STANDS_FOR)
         self.sites = [self._site(m) for m in curated] + [
-            self._site(Match(m.i, m.j, m.spun, m.candidates[:EVIDENCE_CANDIDATES]), weight) for m in sample]
+            self._site(m, weight, EVIDENCE_CANDIDATES) for m in sample]
         n_body = n_quote = n_name = 0
         for t in toks:
             if t.fixed is not None or not t.is_word:
@@ -201,11 +201,15 @@ class _Doc:
 
     def _thesaurus_only(self, m: Match) -> bool:
         return id(m) in self._thes_only
-    def _site(self, m: Match, stands_for: float = 1.0) -> Site:
+    def _site(self, m: Match, stands_for: float = 1.0, n: int | None = None) -> Site:
+        """The evidence of match ``m`` (judged on its first ``n`` candidates only, if given: a
+        sample site, which then stands for a Match of those candidates)."""
         toks = self.tokens
         region = self._region(m)
         chunk = self.chunks[self._chunk_of[m.i]]
-        gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache)
+        gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache, n)
+        if n is not None:
+            m = Match(m.i, m.j, m.spun, m.candidates[:n])
         weighted = [g + self._log_weight(c.weight, tb) for g, (c, tb) in zip(gains, m.candidates)]
         self.gains[id(m)] = weighted
         # "a uncommon": the article fits a candidate and not the word on the page
@@ -242,8 +246,11 @@ class _Doc:
             # a document that may be spun: score every occurrence, re-estimate the thesaurus
             # rate from all of them, and decode
             thesaurus_sites = []
+            free_ids = {id(m) for m in free}
             for m in self.matches:
-                site = self._site(m) if id(m) not in self.gains else None
+                # a protected match is never decoded: only the free ones need their gains
+                # (every body match is free)
+                site = self._site(m) if id(m) in free_ids and id(m) not in self.gains else None
                 if site is not None and site.region == "body" and self._thesaurus_only(m):
                     thesaurus_sites.append(site)
             if thesaurus_sites:
