@@ -150,24 +150,28 @@ def article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> float
 
 
 #: per candidate list (by identity; the lexicon keeps one tuple per spun phrase): what
-#: candidate_gains needs of each candidate, computed once
+#: candidate_gains needs of each candidate, computed once, as far as it was needed
 _CAND_INFO: dict[int, tuple] = {}
 
 
-def _cand_info(scorer: Scorer, candidates: tuple) -> list[tuple]:
-    """``[(vocab forms, their unigram log10 sum or None if not discounted, table), ...]``."""
+def _cand_info(scorer: Scorer, candidates: tuple, n: int) -> list[tuple]:
+    """``[(vocab forms, their unigram log10 sum or None if not discounted), ...]`` of at least the
+    first ``n`` candidates."""
     hit = _CAND_INFO.get(id(candidates))
     if hit is not None and hit[0] is candidates and hit[1] is scorer:
-        return hit[2]
+        info = hit[2]
+        if len(info) >= n:
+            return info
+    else:
+        info = []
+        if len(_CAND_INFO) > 50_000:
+            _CAND_INFO.clear()
+        _CAND_INFO[id(candidates)] = (candidates, scorer, info)
     vf, uni = scorer.vocab_form, scorer.unigram
-    info = []
-    for c, table in candidates:
+    for c, table in candidates[len(info):n]:
         words = c.words
         cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
-        info.append((cw, sum(uni(w) for w in cw) if table in DISCOUNTED else None, table))
-    if len(_CAND_INFO) > 50_000:
-        _CAND_INFO.clear()
-    _CAND_INFO[id(candidates)] = (candidates, scorer, info)
+        info.append((cw, sum(uni(w) for w in cw) if table in DISCOUNTED else None))
     return info
 
 
@@ -215,21 +219,22 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
         base = scorer.score((*spun_words, *right), p2, p1, eos)[0]
         out = []
     base_uni = None
-    info = _cand_info(scorer, cands)
+    info = _cand_info(scorer, cands, n)
     for k in range(len(out), n):
-        cw, cw_uni, _ = info[k]
+        cw, cw_uni = info[k]
         # the language model over the candidate and the words after it: Scorer.score, inlined
+        # (here q2 is None whenever q1 is)
         total = 0.0
         q2, q1 = p2, p1
-        for w in (*cw, *tail):
+        for w in cw + tail:
             if w is None:
                 total += OOV_LOGP
                 q2 = q1 = None
                 continue
-            lk = (w, q1, q2 if q1 is not None else None)
+            lk = (w, q1, q2)
             v = lm.get(lk)
             if v is None:
-                v = lm[lk] = raw(w, q1, lk[2])
+                v = lm[lk] = raw(w, q1, q2)
             total += v
             q2, q1 = q1, w
         g = total - base

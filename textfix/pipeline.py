@@ -86,6 +86,22 @@ def _log_weight(cand_weight: float, table: str) -> float:
     return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
 
 
+_LOG_WEIGHTS: dict[int, tuple] = {}
+
+
+def _log_weights(candidates: tuple) -> list[float]:
+    """``_log_weight`` of each candidate, memoised per candidate tuple (by identity: the lexicon
+    keeps one per spun phrase)."""
+    hit = _LOG_WEIGHTS.get(id(candidates))
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    out = [_log_weight(c.weight, tb) for c, tb in candidates]
+    if len(_LOG_WEIGHTS) > 50_000:
+        _LOG_WEIGHTS.clear()
+    _LOG_WEIGHTS[id(candidates)] = (candidates, out)
+    return out
+
+
 class _Spans:
     """Sorted, non-overlapping edit spans with an O(log n) overlap test."""
 
@@ -210,10 +226,12 @@ class _Doc:
         gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache, n)
         if n is not None:
             m = Match(m.i, m.j, m.spun, m.candidates[:n])
-        weighted = [g + self._log_weight(c.weight, tb) for g, (c, tb) in zip(gains, m.candidates)]
+        weighted = [g + w for g, w in zip(gains, _log_weights(m.candidates))]
         self.gains[id(m)] = weighted
-        # "a uncommon": the article fits a candidate and not the word on the page
-        article_tell = not toks[m.i].cap and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
+        # "a uncommon": the article fits a candidate and not the word on the page (article_logodds
+        # is 0 unless an "a"/"an" comes right before)
+        article_tell = not toks[m.i].cap and m.i > 0 and toks[m.i - 1].norm in ("a", "an") \
+            and toks[m.i].joined_prev and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
         multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
         return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for)
 
