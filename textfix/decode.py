@@ -272,6 +272,9 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
     arts = {id(m): [article_logodds(tokens, m, c) for c, _ in m.candidates] for m in matches}
 
     start_state: tuple[str | None, str | None] = (None, "<s>") if chunk.bos else (None, None)
+    lm, raw = scorer._cache, scorer._raw
+    if len(lm) > LM_CACHE:
+        lm.clear()
 
     def viterbi() -> list[tuple[Match, int]]:
         """The best path's chosen arcs: (match, candidate index)."""
@@ -291,7 +294,21 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
                     arcs.append((m.j, cand_words[id(m)][ci], prior[id(m)][ci] + arts[id(m)][ci], (m, ci)))
             for state, (score, path) in beam.items():
                 for nxt, words, bonus, tag in arcs:
-                    s, st = _seq_score(scorer, words, state)
+                    # _seq_score(scorer, words, state), inlined
+                    s = 0.0
+                    q2, q1 = state
+                    for w in words:
+                        if w is None:
+                            s += OOV_LOGP
+                            q2 = q1 = None
+                            continue
+                        lk = (w, q1, q2 if q1 is not None else None)
+                        v = lm.get(lk)
+                        if v is None:
+                            v = lm[lk] = raw(w, q1, lk[2])
+                        s += v
+                        q2, q1 = q1, w
+                    st = (q2, q1)
                     total = score + s + bonus
                     newpath = path + (tag,) if tag is not None else path
                     slot = beams.setdefault(nxt, {})

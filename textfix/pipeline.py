@@ -102,6 +102,21 @@ def _log_weights(candidates: tuple) -> list[float]:
     return out
 
 
+_THES_ONLY: dict[int, tuple] = {}
+
+
+def _thesaurus_only(candidates: tuple) -> bool:
+    """Do all the candidates come from discounted (thesaurus) tables? Memoised like _log_weights."""
+    hit = _THES_ONLY.get(id(candidates))
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    out = all(tb in DISCOUNTED for _, tb in candidates)
+    if len(_THES_ONLY) > 50_000:
+        _THES_ONLY.clear()
+    _THES_ONLY[id(candidates)] = (candidates, out)
+    return out
+
+
 class _Spans:
     """Sorted, non-overlapping edit spans with an O(log n) overlap test."""
 
@@ -137,7 +152,8 @@ class _Doc:
         toks = self.tokens
         eligible = [t.fixed is None and (t.is_word or t.is_number) for t in toks]
         self.matches: list[Match] = find_matches(toks, self.lex, eligible) if toks else []
-        self.vocab = [self.scorer.vocab_form(t.norm) for t in toks]
+        known, vf = self.scorer._known, self.scorer.vocab_form
+        self.vocab = [known[t.norm] if t.norm in known else vf(t.norm) for t in toks]
         self.chunks = chunks(toks)
         self._chunk_of: list[int] = []
         for ci, ch in enumerate(self.chunks):
@@ -150,7 +166,7 @@ class _Doc:
         # EVIDENCE_CANDIDATES likeliest originals and each standing for its share. That is enough
         # to judge a document and keeps spin_score's cost bounded; decide() scores every
         # occurrence, and only in a document that may be spun.
-        self._thes_only = {id(m) for m in self.matches if all(tb in DISCOUNTED for _, tb in m.candidates)}
+        self._thes_only = {id(m) for m in self.matches if _thesaurus_only(m.candidates)}
         self._regions = {id(m): self._find_region(m) for m in self.matches}
         firsts: dict[tuple, Match] = {}
         for m in _longest_first(self.matches):
