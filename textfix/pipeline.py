@@ -240,9 +240,10 @@ class _Doc:
         region = self._region(m)
         chunk = self.chunks[self._chunk_of[m.i]]
         gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache, n)
+        log_weights = _log_weights(m.candidates)
         if n is not None:
             m = Match(m.i, m.j, m.spun, m.candidates[:n])
-        weighted = [g + w for g, w in zip(gains, _log_weights(m.candidates))]
+        weighted = [g + w for g, w in zip(gains, log_weights)]
         self.gains[id(m)] = weighted
         # "a uncommon": the article fits a candidate and not the word on the page (article_logodds
         # is 0 unless an "a"/"an" comes right before)
@@ -273,7 +274,8 @@ class _Doc:
             return []
         quotes, names = self.protections()
         toks = self.tokens
-        free = [m for m in self.matches if all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
+        ok = [t.protection(quotes, names) is None for t in toks]
+        free = [m for m in self.matches if all(ok[m.i:m.j])]
         fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)]
         edits = self._fingerprints(fingerprints)
         if self.evidence.score >= FULL_SCORING_MIN or not self.cfg.document_gating:
