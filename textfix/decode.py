@@ -149,6 +149,8 @@ def article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> float
     return 0.0
 
 
+#: entries kept in the per-candidate-list memos before they are emptied (memory stays bounded)
+MEMO_ENTRIES = 4_000
 #: per candidate list (by identity; the lexicon keeps one tuple per spun phrase): what
 #: candidate_gains needs of each candidate, computed once, as far as it was needed
 _CAND_INFO: dict[int, tuple] = {}
@@ -164,7 +166,7 @@ def _cand_info(scorer: Scorer, candidates: tuple, n: int) -> list[tuple]:
             return info
     else:
         info = []
-        if len(_CAND_INFO) > 50_000:
+        if len(_CAND_INFO) > MEMO_ENTRIES:
             _CAND_INFO.clear()
         _CAND_INFO[id(candidates)] = (candidates, scorer, info)
     vf, uni = scorer.vocab_form, scorer.unigram

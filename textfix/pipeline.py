@@ -13,7 +13,7 @@ import math
 
 from .config import Config, resolve_config
 from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, article_logodds, candidate_gains, chunks,
-                     decode_chunk, find_matches, wants_an)
+                     decode_chunk, find_matches, wants_an, MEMO_ENTRIES)
 from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits, compose_edits
 from .scoring import get_scorer
@@ -96,7 +96,7 @@ def _log_weights(candidates: tuple) -> list[float]:
     if hit is not None and hit[0] is candidates:
         return hit[1]
     out = [_log_weight(c.weight, tb) for c, tb in candidates]
-    if len(_LOG_WEIGHTS) > 50_000:
+    if len(_LOG_WEIGHTS) > MEMO_ENTRIES:
         _LOG_WEIGHTS.clear()
     _LOG_WEIGHTS[id(candidates)] = (candidates, out)
     return out
@@ -111,7 +111,7 @@ def _thesaurus_only(candidates: tuple) -> bool:
     if hit is not None and hit[0] is candidates:
         return hit[1]
     out = all(tb in DISCOUNTED for _, tb in candidates)
-    if len(_THES_ONLY) > 50_000:
+    if len(_THES_ONLY) > MEMO_ENTRIES:
         _THES_ONLY.clear()
     _THES_ONLY[id(candidates)] = (candidates, out)
     return out
