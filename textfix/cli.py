@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import csv
 import dataclasses
+import gc
 import io
 import itertools
 import json
@@ -684,6 +685,9 @@ def _warm_up(config: Config) -> None:
         textfix.explain("A short text to load the tables.", config=config)
     except Exception as exc:
         raise _LoadError(f"cannot start: {type(exc).__name__}: {exc}") from exc
+    # what is loaded now lives as long as the command: the cyclic garbage collector need not
+    # walk it again (nor touch, and so copy, its pages in forked workers)
+    gc.freeze()
 
 
 def _on_sigterm() -> object:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .scoring import Scorer
+from .scoring import LM_CACHE, OOV_LOGP, Scorer
 from .tables import Candidate, Lexicon
 from .tokens import Token
 
@@ -149,13 +149,44 @@ def article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> float
     return 0.0
 
 
+#: entries kept in the per-candidate-list memos before they are emptied (memory stays bounded)
+MEMO_ENTRIES = 4_000
+#: per candidate list (by identity; the lexicon keeps one tuple per spun phrase): what
+#: candidate_gains needs of each candidate, computed once, as far as it was needed
+_CAND_INFO: dict[int, tuple] = {}
+
+
+def _cand_info(scorer: Scorer, candidates: tuple, n: int) -> list[tuple]:
+    """``[(vocab forms, their unigram log10 sum or None if not discounted), ...]`` of at least the
+    first ``n`` candidates."""
+    hit = _CAND_INFO.get(id(candidates))
+    if hit is not None and hit[0] is candidates and hit[1] is scorer:
+        info = hit[2]
+        if len(info) >= n:
+            return info
+    else:
+        info = []
+        if len(_CAND_INFO) > MEMO_ENTRIES:
+            _CAND_INFO.clear()
+        _CAND_INFO[id(candidates)] = (candidates, scorer, info)
+    vf, uni = scorer.vocab_form, scorer.unigram
+    for c, table in candidates[len(info):n]:
+        words = c.words
+        cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
+        info.append((cw, sum(uni(w) for w in cw) if table in DISCOUNTED else None))
+    return info
+
+
 def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Match,
-                    vocab: Sequence[str | None], cache: dict | None = None) -> list[float]:
-    """log10 LM gain of replacing match ``m`` by each of its candidates, everything else as in the
-    text, over the words whose trigram history the change touches, plus article evidence.
+                    vocab: Sequence[str | None], cache: dict | None = None, n: int | None = None
+                    ) -> list[float]:
+    """log10 LM gain of replacing match ``m`` by each of its candidates (the first ``n`` only, if
+    given), everything else as in the text, over the words whose trigram history the change
+    touches, plus article evidence.
 
     ``cache`` (optional) memoises gains by the words around the match, so a second pass over a
-    restored text recomputes only the sites next to an edit.
+    restored text recomputes only the sites next to an edit (and a site first scored on a few
+    candidates only scores the rest later).
     """
     lo = max(chunk.start, m.i - 2)
     hi = min(chunk.end, m.j + 2)
@@ -165,41 +196,66 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
     eos = hi == chunk.end and chunk.eos
     art = tokens[m.i - 1].norm if m.i > 0 and tokens[m.i - 1].norm in ("a", "an") and tokens[m.i].joined_prev \
         else None
-    key = (left, m.spun, right, bos, eos, art, len(m.candidates))
-    if cache is not None:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
+    cands = m.candidates
+    n = len(cands) if n is None else min(n, len(cands))
+    key = (left, m.spun, right, bos, eos, art, len(cands))
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        out = hit[1]
+        if len(out) >= n:
+            return out[:n]
+        base = hit[0]
     if bos:
         p2, p1 = None, "<s>"
     else:
         p2 = p1 = None
     for w in left:
         p2, p1 = (p1, w) if w is not None else (None, None)
-    score = scorer.score
-    vf = scorer.vocab_form
+    lm = scorer._cache
+    if len(lm) > LM_CACHE:
+        lm.clear()
+    raw = scorer._raw
+    tail = (*right, "</s>") if eos else right
     spun_words = tuple(vocab[m.i:m.j])
-    base = score((*spun_words, *right), p2, p1, eos)[0]
-    uni = scorer.unigram
-    base_uni = sum(uni(w) for w in spun_words)
-    out = []
-    for c, table in m.candidates:
-        words = c.words
-        cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
-        g = score((*cw, *right), p2, p1, eos)[0] - base
+    if hit is None:
+        base = scorer.score((*spun_words, *right), p2, p1, eos)[0]
+        out = []
+    base_uni = None
+    info = _cand_info(scorer, cands, n)
+    for k in range(len(out), n):
+        cw, cw_uni = info[k]
+        # the language model over the candidate and the words after it: Scorer.score, inlined
+        # (here q2 is None whenever q1 is)
+        total = 0.0
+        q2, q1 = p2, p1
+        for w in cw + tail:
+            if w is None:
+                total += OOV_LOGP
+                q2 = q1 = None
+                continue
+            lk = (w, q1, q2)
+            v = lm.get(lk)
+            if v is None:
+                v = lm[lk] = raw(w, q1, q2)
+            total += v
+            q2, q1 = q1, w
+        g = total - base
         if len(cw) != len(spun_words):
             # every word costs probability: a shorter wording is not likelier for being shorter
             g += LENGTH_COST * (len(cw) - len(spun_words))
-        if table in DISCOUNTED:
-            g -= FREQ_DISCOUNT * (sum(uni(w) for w in cw) - base_uni)
+        if cw_uni is not None:
+            if base_uni is None:
+                uni = scorer.unigram
+                base_uni = sum(uni(w) for w in spun_words)
+            g -= FREQ_DISCOUNT * (cw_uni - base_uni)
         if art:
-            g += article_logodds(tokens, m, c)
+            g += article_logodds(tokens, m, cands[k][0])
         out.append(g)
-    if cache is not None:
+    if cache is not None and hit is None:
         if len(cache) > 100_000:
             cache.clear()
-        cache[key] = out
-    return out
+        cache[key] = (base, out)
+    return out[:n] if n < len(out) else out
 
 
 def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches: Sequence[Match],
@@ -218,6 +274,9 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
     arts = {id(m): [article_logodds(tokens, m, c) for c, _ in m.candidates] for m in matches}
 
     start_state: tuple[str | None, str | None] = (None, "<s>") if chunk.bos else (None, None)
+    lm, raw = scorer._cache, scorer._raw
+    if len(lm) > LM_CACHE:
+        lm.clear()
 
     def viterbi() -> list[tuple[Match, int]]:
         """The best path's chosen arcs: (match, candidate index)."""
@@ -237,7 +296,21 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
                     arcs.append((m.j, cand_words[id(m)][ci], prior[id(m)][ci] + arts[id(m)][ci], (m, ci)))
             for state, (score, path) in beam.items():
                 for nxt, words, bonus, tag in arcs:
-                    s, st = _seq_score(scorer, words, state)
+                    # _seq_score(scorer, words, state), inlined
+                    s = 0.0
+                    q2, q1 = state
+                    for w in words:
+                        if w is None:
+                            s += OOV_LOGP
+                            q2 = q1 = None
+                            continue
+                        lk = (w, q1, q2 if q1 is not None else None)
+                        v = lm.get(lk)
+                        if v is None:
+                            v = lm[lk] = raw(w, q1, lk[2])
+                        s += v
+                        q2, q1 = q1, w
+                    st = (q2, q1)
                     total = score + s + bonus
                     newpath = path + (tag,) if tag is not None else path
                     slot = beams.setdefault(nxt, {})

@@ -103,7 +103,7 @@ def estimate_rate(gains: Sequence[float], weights: Sequence[float] | None = None
     lr = [10.0 ** max(-GAIN_CLIP, min(GAIN_CLIP, TEMPER * g)) for g in gains]
     r = 0.1
     for _ in range(iters):
-        new = sum(wk * r * x / (r * x + 1.0 - r) for wk, x in zip(w, lr)) / total
+        new = sum([wk * r * x / (r * x + 1.0 - r) for wk, x in zip(w, lr)]) / total
         if abs(new - r) < 1e-5:
             r = new
             break

@@ -13,7 +13,7 @@ import math
 
 from .config import Config, resolve_config
 from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, article_logodds, candidate_gains, chunks,
-                     decode_chunk, find_matches, wants_an)
+                     decode_chunk, find_matches, wants_an, MEMO_ENTRIES)
 from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits, compose_edits
 from .scoring import get_scorer
@@ -88,6 +88,37 @@ def _log_weight(cand_weight: float, table: str) -> float:
     return math.log10(max(1e-6, cand_weight * TABLE_TRUST.get(table, 0.5)))
 
 
+_LOG_WEIGHTS: dict[int, tuple] = {}
+
+
+def _log_weights(candidates: tuple) -> list[float]:
+    """``_log_weight`` of each candidate, memoised per candidate tuple (by identity: the lexicon
+    keeps one per spun phrase)."""
+    hit = _LOG_WEIGHTS.get(id(candidates))
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    out = [_log_weight(c.weight, tb) for c, tb in candidates]
+    if len(_LOG_WEIGHTS) > MEMO_ENTRIES:
+        _LOG_WEIGHTS.clear()
+    _LOG_WEIGHTS[id(candidates)] = (candidates, out)
+    return out
+
+
+_THES_ONLY: dict[int, tuple] = {}
+
+
+def _thesaurus_only(candidates: tuple) -> bool:
+    """Do all the candidates come from discounted (thesaurus) tables? Memoised like _log_weights."""
+    hit = _THES_ONLY.get(id(candidates))
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    out = all(tb in DISCOUNTED for _, tb in candidates)
+    if len(_THES_ONLY) > MEMO_ENTRIES:
+        _THES_ONLY.clear()
+    _THES_ONLY[id(candidates)] = (candidates, out)
+    return out
+
+
 class _Spans:
     """Sorted, non-overlapping edit spans with an O(log n) overlap test."""
 
@@ -123,7 +154,8 @@ class _Doc:
         toks = self.tokens
         eligible = [t.fixed is None and (t.is_word or t.is_number) for t in toks]
         self.matches: list[Match] = find_matches(toks, self.lex, eligible) if toks else []
-        self.vocab = [self.scorer.vocab_form(t.norm) for t in toks]
+        known, vf = self.scorer._known, self.scorer.vocab_form
+        self.vocab = [known[t.norm] if t.norm in known else vf(t.norm) for t in toks]
         self.chunks = chunks(toks)
         self._chunk_of: list[int] = []
         for ci, ch in enumerate(self.chunks):
@@ -136,7 +168,7 @@ class _Doc:
         # EVIDENCE_CANDIDATES likeliest originals and each standing for its share. That is enough
         # to judge a document and keeps spin_score's cost bounded; decide() scores every
         # occurrence, and only in a document that may be spun.
-        self._thes_only = {id(m) for m in self.matches if all(tb in DISCOUNTED for _, tb in m.candidates)}
+        self._thes_only = {id(m) for m in self.matches if _thesaurus_only(m.candidates)}
         self._regions = {id(m): self._find_region(m) for m in self.matches}
         firsts: dict[tuple, Match] = {}
         for m in _longest_first(self.matches):
@@ -149,7 +181,7 @@ class _Doc:
         # unlucky draws must not look spun (the fluency term covers long documents well)
         weight = min(step, MAX_STANDS_FOR)
         self.sites = [self._site(m) for m in curated] + [
-            self._site(Match(m.i, m.j, m.spun, m.candidates[:EVIDENCE_CANDIDATES]), weight) for m in sample]
+            self._site(m, weight, EVIDENCE_CANDIDATES) for m in sample]
         n_body = n_quote = n_name = 0
         for t in toks:
             if t.fixed is not None or not t.is_word:
@@ -212,15 +244,22 @@ class _Doc:
 
     def _thesaurus_only(self, m: Match) -> bool:
         return id(m) in self._thes_only
-    def _site(self, m: Match, stands_for: float = 1.0) -> Site:
+    def _site(self, m: Match, stands_for: float = 1.0, n: int | None = None) -> Site:
+        """The evidence of match ``m`` (judged on its first ``n`` candidates only, if given: a
+        sample site, which then stands for a Match of those candidates)."""
         toks = self.tokens
         region = self._region(m)
         chunk = self.chunks[self._chunk_of[m.i]]
-        gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache)
-        weighted = [g + self._log_weight(c.weight, tb) for g, (c, tb) in zip(gains, m.candidates)]
+        gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache, n)
+        log_weights = _log_weights(m.candidates)
+        if n is not None:
+            m = Match(m.i, m.j, m.spun, m.candidates[:n])
+        weighted = [g + w for g, w in zip(gains, log_weights)]
         self.gains[id(m)] = weighted
-        # "a uncommon": the article fits a candidate and not the word on the page
-        article_tell = not toks[m.i].cap and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
+        # "a uncommon": the article fits a candidate and not the word on the page (article_logodds
+        # is 0 unless an "a"/"an" comes right before)
+        article_tell = not toks[m.i].cap and m.i > 0 and toks[m.i - 1].norm in ("a", "an") \
+            and toks[m.i].joined_prev and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
         multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
         return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for)
 
@@ -249,15 +288,19 @@ class _Doc:
             return []
         quotes, names = self.protections()
         toks = self.tokens
-        free = [m for m in self.matches if all(t.protection(quotes, names) is None for t in toks[m.i:m.j])]
+        ok = [t.protection(quotes, names) is None for t in toks]
+        free = [m for m in self.matches if all(ok[m.i:m.j])]
         fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)]
         edits = self._fingerprints(fingerprints)
         if self.evidence.edit_score >= FULL_SCORING_MIN or not self.cfg.document_gating:
             # a document that may be spun: score every occurrence, re-estimate the thesaurus
             # rate from all of them, and decode
             thesaurus_sites = []
+            free_ids = {id(m) for m in free}
             for m in self.matches:
-                site = self._site(m) if id(m) not in self.gains else None
+                # a protected match is never decoded: only the free ones need their gains
+                # (every body match is free)
+                site = self._site(m) if id(m) in free_ids and id(m) not in self.gains else None
                 if site is not None and site.region == "body" and self._thesaurus_only(m):
                     thesaurus_sites.append(site)
             if thesaurus_sites:
