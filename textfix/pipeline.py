@@ -305,7 +305,8 @@ class _Doc:
         toks = self.tokens
         ok = [t.protection(quotes, names) is None for t in toks]
         free = [m for m in self.matches if all(ok[m.i:m.j])]
-        fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)]
+        fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)] \
+            if FINGERPRINTS.intersection(self.cfg.tables) else []
         edits = self._fingerprints(fingerprints)
         if self.evidence.edit_score >= FULL_SCORING_MIN or not self.cfg.document_gating:
             # a document that may be spun: score every occurrence, re-estimate the thesaurus
