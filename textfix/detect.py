@@ -10,9 +10,13 @@ A spun document gives itself away in several ways, combined here into one log10 
   rejects ("final 12 months", "satellite tv for pc"), an article that fits a candidate but not
   the word after it ("a uncommon", "an necessary"), "mentioned" right after a closing quote;
 - *fluency*: how well the body's content words fit their context, which needs no table
-  (:func:`fluency_llr`);
+  (:func:`fluency_llr`; counted only as far as the text's vocabulary is news-like);
 - *contrast*: the same estimate inside quotes and in capitalised words, which the common spinner
   leaves alone; when they look as spun as the rest, their protection is lifted.
+
+Two scores come out: ``score`` (reported as ``spin_score``) adds everything; ``edit_score``, which
+gates edits, lets fluency add at most FLUENCY_EDIT_CAP: text far from news fits a news model badly
+whether or not it was spun, so only the tables' own evidence can license restoring it.
 """
 from __future__ import annotations
 
