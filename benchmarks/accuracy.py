@@ -448,9 +448,12 @@ def _check_example(textfix, opts, name: str, spun: str, hand: str) -> dict:
     H = [m.group() for m in WORDS.finditer(hand)]
     R = [m.group() for m in WORDS.finditer(restored)]
     changed_h: set[int] = set()
+    spinner_inserted: set[int] = set()  # H positions before which the spinner added words ("all of the")
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, S, H, autojunk=False).get_opcodes():
         if op != "equal":
             changed_h.update(range(j1, j2))
+        if op == "delete":
+            spinner_inserted.add(j1)
     ok_h: set[int] = set()
     sm = difflib.SequenceMatcher(None, H, R, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
@@ -458,10 +461,11 @@ def _check_example(textfix, opts, name: str, spun: str, hand: str) -> dict:
             ok_h.update(range(i1, i2))
     missed = sorted(changed_h - ok_h)
     broken = sorted(set(range(len(H))) - changed_h - ok_h)
-    # words textfix inserted where the spinner had changed nothing
+    # words textfix inserted where the spinner had changed nothing (a word the spinner added and
+    # textfix left is a miss, not a new error)
     inserted = 0
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "insert" and not ({i1 - 1, i1} & changed_h):
+        if op == "insert" and not ({i1 - 1, i1} & changed_h) and i1 not in spinner_inserted:
             inserted += j2 - j1
 
     def ctx(idx: list[int]) -> list[str]:
