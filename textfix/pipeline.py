@@ -156,7 +156,9 @@ class _Doc:
         self.scorer = get_scorer(cfg.scorer)
         self.lex = lexicon(cfg.tables)
         toks = self.tokens
-        eligible = [t.fixed is None and (t.is_word or t.is_number) for t in toks]
+        # every token that may change: words, plain numbers, and mixed ones the figure rule let
+        # through ("1000’s", a spinner's "thousands")
+        eligible = [t.fixed is None for t in toks]
         self.matches: list[Match] = find_matches(toks, self.lex, eligible) if toks else []
         known, vf = self.scorer._known, self.scorer.vocab_form
         self.vocab = [known[t.norm] if t.norm in known else vf(t.norm) for t in toks]
