@@ -33,6 +33,9 @@ RATE_UNGATED = 0.02
 PRUNE, MAX_CANDIDATES = 1.5, 3
 #: pseudo-count of the table's rate when the occurrences of one spun word are pooled (0: off)
 POOL_PRIOR = 2.0
+#: ... and only in a document whose edit score is at least this (a manual repeats its own terms,
+#: which a news model may dislike every time: "byte stream")
+POOL_MIN_SCORE = 0.9
 #: thesaurus-only matches scored for the document evidence (an even sample of them)
 SAMPLE_SITES = 40
 #: the most thesaurus matches one sampled match's evidence may stand for
@@ -49,6 +52,9 @@ CONTENT_WORD_MAX_LOGP = -3.0
 #: evidence, and from which it does not count at all (BBC news: median 2%, 95th percentile 6%;
 #: manuals, licences, docstrings: median 9-10%)
 OOV_NEWS, OOV_FOREIGN = 0.05, 0.10
+#: edit score below which thesaurus-only matches are not decoded at all: a word with no curated
+#: entry is only restored in a document that is clearly spun
+THESAURUS_MIN_SCORE = 0.5
 #: confidence of spelling out a small number in a document that is certainly spun
 NUMERAL_CONFIDENCE = 0.8
 _NUMERALS = dict(zip("23456789", "two three four five six seven eight nine".split()))
@@ -326,7 +332,9 @@ class _Doc:
                 self.decode_rates["thesaurus"] = estimate_rate([x.gain for x in body])[0]
             taken = _Spans(edits)
             fp_ids = {id(m) for m in fingerprints}
+            thesaurus_ok = self.evidence.edit_score >= THESAURUS_MIN_SCORE or not self.cfg.document_gating
             usable = [m for m in free if id(m) not in fp_ids and not self._alone(m)
+                      and (thesaurus_ok or not self._thesaurus_only(m))
                       and not taken.overlaps(toks[m.i].start, toks[m.j - 1].end)]
             edits.extend(self._decode(usable))
             edits.extend(self._numerals(edits, quotes, names))
@@ -371,7 +379,7 @@ class _Doc:
             if self._thesaurus_only(m) and self._region(m) == "body":
                 groups.setdefault(m.spun, []).append(max(self.gains[id(m)]))
         word_base: dict[tuple[str, ...], float] = {}
-        if POOL_PRIOR > 0:
+        if POOL_PRIOR > 0 and self.evidence.edit_score >= POOL_MIN_SCORE:
             table_rate = self.decode_rates.get("thesaurus", self.evidence.rate)
             for spun, gs in groups.items():
                 if len(gs) >= 2:
