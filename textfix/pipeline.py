@@ -42,9 +42,9 @@ SAMPLE_SITES = 40
 MAX_STANDS_FOR = 2.0
 #: candidates per sampled thesaurus match (the heaviest) scored for the evidence
 EVIDENCE_CANDIDATES = 4
-#: spin score below which a document is judged clean and nothing but fingerprints is edited
+#: edit score below which a document is judged clean and nothing but fingerprints is edited
 #: (a phrase would need odds of thousands to one there anyway)
-FULL_SCORING_MIN = 0.02
+FULL_SCORING_MIN = 0.1
 #: words with a unigram log10 probability below this count as content words for the fluency
 #: evidence (all but the ~1000 commonest)
 CONTENT_WORD_MAX_LOGP = -3.0
