@@ -863,6 +863,17 @@ def test_explain_json(tf):
     assert all(e["line"] >= 1 and e["column"] >= 1 for e in obj["edits"])
 
 
+def test_explain_reads_a_file_given_by_path(tf, tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(SPUN, encoding="utf-8")
+    by_path = json.loads(tf("explain", "--json", str(path)).text)
+    assert by_path == json.loads(tf("explain", "--json", "-", stdin=SPUN.encode()).text)
+    assert by_path["edits"]
+    (tmp_path / "bad.txt").write_bytes(b"ok \xff")
+    r = tf("explain", str(tmp_path / "bad.txt"))
+    assert r.rc == 3 and "bad.txt" in r.err and "byte offset 3" in r.err
+
+
 def test_explain_colours_on_a_terminal(tf, monkeypatch):
     import textfix.cli as cli
 

@@ -123,14 +123,15 @@ examples:
 
 EXPLAIN_DESCRIPTION = """\
 Restore one text and show every edit in its context: the spun words, the likely original,
-the confidence and why. TEXT is the text itself; - (or no TEXT with piped input) reads
-standard input. Coloured on a terminal, plain when piped; --json for a program.
+the confidence and why. TEXT is the text itself, or the path of a plain-text file; - (or
+no TEXT with piped input) reads standard input. Coloured on a terminal, plain when piped; --json
+for a program.
 """
 
 EXPLAIN_EPILOG = f"""\
 examples:
   textfix explain "A uncommon journey by Russia's protection minister final week"
-  textfix explain - < article.txt
+  textfix explain article.txt
   textfix explain --json - < article.txt | jq .edits
 
 {EXIT_CODES}"""
@@ -256,9 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("explain", help="show each edit in context",
                          description=EXPLAIN_DESCRIPTION, epilog=EXPLAIN_EPILOG, formatter_class=_formatter)
-    exp.add_argument("text", nargs="?", metavar="TEXT", help="the text, or - for standard input")
+    exp.add_argument("text", nargs="?", metavar="TEXT",
+                     help="the text, a plain-text file's path, or - for standard input")
     exp.add_argument("--encoding", default="utf-8", metavar="ENC",
-                     help="encoding of standard input (default: utf-8)")
+                     help="encoding of standard input or the file (default: utf-8)")
     exp.add_argument("--context", type=int, default=40, metavar="N",
                      help="characters of context shown each side of an edit (default 40)")
     exp.add_argument("--json", action="store_true",
@@ -847,7 +849,16 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.context < 0:
         raise UsageError("--context must be 0 or more")
     text = args.text
-    if text is None or text == "-":
+    if text is not None and text != "-" and "\n" not in text and len(text) < 4096 and os.path.isfile(text):
+        # a path: nobody means the file's name as the text to restore
+        try:
+            with open(text, "rb") as fh:
+                stream = open_text(fh, text, encoding)  # type: ignore[arg-type]
+                text = "".join(stream.pieces)
+        except (InputError, OSError) as exc:
+            print(f"textfix: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    elif text is None or text == "-":
         if text is None and _stdin_is_tty():
             raise UsageError("give the TEXT to explain, or - to read it from standard input")
         try:
