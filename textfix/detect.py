@@ -45,6 +45,9 @@ FLUENCY_WEIGHT, FLUENCY_MID, FLUENCY_CLIP = 0.25, 0.4, (8.0, 40.0)
 #: any text far from news (licences, manuals, papers) fits a news model badly, so poor fluency
 #: alone says "not news", not "spun"; edits need the tables' own evidence or tells
 FLUENCY_EDIT_CAP = 2.0
+#: the most distinct sites (per table) whose evidence adds up in the likelihood ratio; more sites
+#: only sharpen the rate estimate
+EVIDENCE_SITES = 40.0
 #: lift a protection when that region's own llr exceeds LIFT_LLR and its rate is at least
 #: LIFT_SHARE of the body's
 LIFT_LLR, LIFT_SHARE = 4.0, 0.4
@@ -176,6 +179,11 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
         group = [s for s in sites if s.region == "body" and s.table == table]
         t_rate, t_llr = estimate_rate([s.gain for s in group], [s.stands_for for s in group])
         table_rates[table] = t_rate
+        # a long text with a slight, systematic preference of the model (a manual: "methods" ->
+        # "systems" everywhere) must not add up to certainty: at most EVIDENCE_SITES sites' worth
+        weight = sum(s.stands_for for s in group)
+        if weight > EVIDENCE_SITES:
+            t_llr *= EVIDENCE_SITES / weight
         llr += t_llr
     fluency_term = fluency_llr(*fluency)
     edit_score = _score(llr + min(fluency_term, FLUENCY_EDIT_CAP), tells)
