@@ -49,6 +49,8 @@ import regex
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import _corpus  # noqa: E402
 from benchmarks.spinner import SpinConfig, Sub, get_spinner  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from _docs import stdlib_docs  # noqa: E402  (the same sample the tests use)
 
 WORDS = regex.compile(r"\w+(?:['’]\w+)*")
 
@@ -388,23 +390,6 @@ DOC_MODULES = ("abc argparse asyncio base64 bisect calendar cmd codecs collectio
 DOC_GLOBS = ("/usr/share/common-licenses/*", "/usr/share/doc/*/README*", "/usr/share/doc/*/*.txt")
 
 
-def _module_docs(name: str) -> str:
-    import importlib
-    import inspect
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        mod = importlib.import_module(name)
-        docs = [inspect.getdoc(mod) or ""]
-        for attr, obj in vars(mod).items():
-            if not attr.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj)):
-                doc = inspect.getdoc(obj)
-                if doc and len(doc) > 200:
-                    docs.append(doc)
-    return "\n\n".join(d for d in docs if d)
-
-
 def offdomain_check(textfix, opts) -> list[dict]:
     """Clean text that is not news: it must come back unchanged too. Two samples: the standard
     library's own documentation (module, class and function docstrings; every Python has it) and,
@@ -413,7 +398,7 @@ def offdomain_check(textfix, opts) -> list[dict]:
     import glob
 
     samples: list[tuple[str, list[tuple[str, str]]]] = []
-    samples.append(("stdlib docstrings", [(m, _module_docs(m)) for m in DOC_MODULES]))
+    samples.append(("stdlib docstrings", [(m, stdlib_docs(m)) for m in DOC_MODULES]))
     files = sorted({f for g in DOC_GLOBS for f in glob.glob(g)})
     texts = []
     for f in files:

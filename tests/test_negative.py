@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 import textfix
+from _docs import stdlib_docs
 
 CLEAN = [
     "The army marched into the city at dawn.",
@@ -36,29 +37,13 @@ def test_clean_paragraph_unchanged():
     assert r.spin_score < 0.5
 
 
-def _docstrings(module_name: str) -> str:
-    """A module's own documentation: its docstring and those of its public classes and functions
-    (real, clean technical English that ships with every Python)."""
-    import importlib
-    import inspect
-
-    mod = importlib.import_module(module_name)
-    docs = [inspect.getdoc(mod) or ""]
-    for name, obj in vars(mod).items():
-        if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj)):
-            doc = inspect.getdoc(obj)
-            if doc and len(doc) > 200:
-                docs.append(doc)
-    return "\n\n".join(d for d in docs if d)
-
-
 # Far from news, a news language model finds every document "unfluent"; that alone must not
 # license edits. (Before edits were gated on the tables' own evidence, 52 of 100 standard-library
 # modules' documentation got "fixes" such as "methods" -> "systems", "within" -> "in".)
 @pytest.mark.parametrize("module_name", ["argparse", "json", "logging", "subprocess", "unittest", "collections",
                                          "functools", "difflib", "textwrap", "shutil"])
 def test_clean_technical_prose_unchanged(module_name):
-    text = _docstrings(module_name)
+    text = stdlib_docs(module_name)
     assert len(text) > 1000
     r = textfix.explain(text)
     assert r.text == text, [(e.spun, e.original, round(e.confidence, 2)) for e in r.edits]
