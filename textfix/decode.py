@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .scoring import LM_CACHE, OOV_LOGP, Scorer
+from .scoring import Scorer
 from .tables import Candidate, Lexicon
 from .tokens import Token
 
@@ -125,12 +125,6 @@ def chunks(tokens: Sequence[Token]) -> list[Chunk]:
     return out
 
 
-def _seq_score(scorer: Scorer, words: Sequence[str | None], state: tuple[str | None, str | None]
-               ) -> tuple[float, tuple[str | None, str | None]]:
-    total, p2, p1 = scorer.score(words, state[0], state[1])
-    return total, (p2, p1)
-
-
 def article_logodds(tokens: Sequence[Token], m: Match, cand: Candidate) -> float:
     """log10 odds a preceding "a"/"an" gives ``cand`` over the page's words (spinners keep the
     original's article: "a uncommon" points to "rare")."""
@@ -211,11 +205,6 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
         p2 = p1 = None
     for w in left:
         p2, p1 = (p1, w) if w is not None else (None, None)
-    lm = scorer._cache
-    if len(lm) > LM_CACHE:
-        lm.clear()
-    raw = scorer._raw
-    tail = (*right, "</s>") if eos else right
     spun_words = tuple(vocab[m.i:m.j])
     if hit is None:
         base = scorer.score((*spun_words, *right), p2, p1, eos)[0]
@@ -224,21 +213,7 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
     info = _cand_info(scorer, cands, n)
     for k in range(len(out), n):
         cw, cw_uni = info[k]
-        # the language model over the candidate and the words after it: Scorer.score, inlined
-        # (here q2 is None whenever q1 is)
-        total = 0.0
-        q2, q1 = p2, p1
-        for w in cw + tail:
-            if w is None:
-                total += OOV_LOGP
-                q2 = q1 = None
-                continue
-            lk = (w, q1, q2)
-            v = lm.get(lk)
-            if v is None:
-                v = lm[lk] = raw(w, q1, q2)
-            total += v
-            q2, q1 = q1, w
+        total = scorer.score((*cw, *right), p2, p1, eos)[0]
         g = total - base
         if len(cw) != len(spun_words):
             # every word costs probability: a shorter wording is not likelier for being shorter
@@ -274,9 +249,7 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
     arts = {id(m): [article_logodds(tokens, m, c) for c, _ in m.candidates] for m in matches}
 
     start_state: tuple[str | None, str | None] = (None, "<s>") if chunk.bos else (None, None)
-    lm, raw = scorer._cache, scorer._raw
-    if len(lm) > LM_CACHE:
-        lm.clear()
+    score_seq = scorer.score
 
     def viterbi() -> list[tuple[Match, int]]:
         """The best path's chosen arcs: (match, candidate index)."""
@@ -296,20 +269,7 @@ def decode_chunk(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, matches:
                     arcs.append((m.j, cand_words[id(m)][ci], prior[id(m)][ci] + arts[id(m)][ci], (m, ci)))
             for state, (score, path) in beam.items():
                 for nxt, words, bonus, tag in arcs:
-                    # _seq_score(scorer, words, state), inlined
-                    s = 0.0
-                    q2, q1 = state
-                    for w in words:
-                        if w is None:
-                            s += OOV_LOGP
-                            q2 = q1 = None
-                            continue
-                        lk = (w, q1, q2 if q1 is not None else None)
-                        v = lm.get(lk)
-                        if v is None:
-                            v = lm[lk] = raw(w, q1, lk[2])
-                        s += v
-                        q2, q1 = q1, w
+                    s, q2, q1 = score_seq(words, state[0], state[1])
                     st = (q2, q1)
                     total = score + s + bonus
                     newpath = path + (tag,) if tag is not None else path
