@@ -11,6 +11,9 @@ A spun document gives itself away in several ways, combined here into one log10 
   the word after it ("a uncommon", "an necessary"), "mentioned" right after a closing quote;
 - *fluency*: how well the body's content words fit their context, which needs no table
   (:func:`fluency_llr`; counted only as far as the text's vocabulary is news-like);
+- *density*: a spinner rewrites the whole text, so its phrases come thick (several per hundred
+  words); when the suspicious phrases are sparse (a long manual that a news model finds slightly
+  odd here and there), the positive evidence above is scaled down in proportion;
 - *contrast*: the same estimate inside quotes and in capitalised words, which the common spinner
   leaves alone; when they look as spun as the rest, their protection is lifted.
 
@@ -48,6 +51,12 @@ FLUENCY_EDIT_CAP = 2.0
 #: the most distinct sites (per table) whose evidence adds up in the likelihood ratio; more sites
 #: only sharpen the rate estimate
 EVIDENCE_SITES = 40.0
+#: suspicious phrase occurrences per 100 body words below which the positive evidence (tables and
+#: fluency) is scaled down in proportion. A spinner rewrites the whole text, so its phrases are
+#: dense (BBC news spun at 10-20%: 1.7-17 per 100 words, median ~6; the real examples 13-17),
+#: while the few dozen phrases a news model "prefers" differently in a long manual are scattered
+#: over thousands of words (Node.js API pages: 0.2-1.4)
+MIN_DENSITY = 2.0
 #: lift a protection when that region's own llr exceeds LIFT_LLR and its rate is at least
 #: LIFT_SHARE of the body's
 LIFT_LLR, LIFT_SHARE = 4.0, 0.4
@@ -65,6 +74,7 @@ class Site:
     article_tell: bool
     table: str = "phrases"  # the table of the site's first candidate: rates are estimated per table
     stands_for: float = 1.0  # how many sites of its kind this one represents (a sample's share)
+    occurrences: int = 1     # how often its spun phrase occurs in the document (same region)
 
 
 @dataclass(frozen=True)
@@ -120,8 +130,8 @@ def estimate_rate(gains: Sequence[float], weights: Sequence[float] | None = None
     return r, llr
 
 
-def _score(llr: float, tells: int) -> float:
-    """0..1 from the document's log10 likelihood ratio and its count of tells."""
+def _score(llr: float, tells: float) -> float:
+    """0..1 from the document's log10 likelihood ratio and its (weighted) count of tells."""
     z = SCORE_SLOPE * (llr + TELL_LLR * min(tells, MAX_TELLS) - SCORE_MIDPOINT)
     return _logistic(z)
 
@@ -140,7 +150,8 @@ def distinct_sites(sites: Sequence[Site]) -> list[Site]:
             continue
         gain = sum(s.gain for s in group) / len(group)
         out.append(Site(first.match, gain, first.region, first.multiword_curated,
-                        any(s.article_tell for s in group), first.table, max(s.stands_for for s in group)))
+                        any(s.article_tell for s in group), first.table, max(s.stands_for for s in group),
+                        max(s.occurrences for s in group)))
     return out
 
 
@@ -185,10 +196,17 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
         if weight > EVIDENCE_SITES:
             t_llr *= EVIDENCE_SITES / weight
         llr += t_llr
+    suspicious = sum(s.stands_for * s.occurrences for s in sites if s.region == "body" and s.gain > SUSPICIOUS)
+    density = 100.0 * suspicious / max(1, n_body)
+    sparse = min(1.0, density / MIN_DENSITY) if MIN_DENSITY > 0 else 1.0
+    if llr > 0:
+        llr *= sparse
     fluency_term = fluency_llr(*fluency)
-    edit_score = _score(llr + min(fluency_term, FLUENCY_EDIT_CAP), tells)
+    if fluency_term > 0:
+        fluency_term *= sparse
+    edit_score = _score(llr + min(fluency_term, FLUENCY_EDIT_CAP), tells * sparse)
     llr += fluency_term
-    score = _score(llr, tells)
+    score = _score(llr, tells * sparse)
     notes: list[str] = []
     if score >= 0.5 and edit_score < 0.5:
         notes.append(f"the text reads unlike news to the language model (spin score {score:.2f}), but its table "

@@ -183,8 +183,11 @@ class _Doc:
         self._thes_only = {id(m) for m in self.matches if _thesaurus_only(m.candidates)}
         self._regions = {id(m): self._find_region(m) for m in self.matches}
         firsts: dict[tuple, Match] = {}
+        self._occurrences: dict[tuple, int] = {}
         for m in _longest_first(self.matches):
-            firsts.setdefault((m.spun, self._regions[id(m)]), m)
+            key = (m.spun, self._regions[id(m)])
+            firsts.setdefault(key, m)
+            self._occurrences[key] = self._occurrences.get(key, 0) + 1
         thes = [m for m in firsts.values() if self._thesaurus_only(m)]
         curated = [m for m in firsts.values() if not self._thesaurus_only(m)]
         step = max(1.0, len(thes) / SAMPLE_SITES)
@@ -284,7 +287,8 @@ class _Doc:
         article_tell = not toks[m.i].cap and m.i > 0 and toks[m.i - 1].norm in ("a", "an") \
             and toks[m.i].joined_prev and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
         multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
-        return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for)
+        occurrences = self._occurrences.get((m.spun, region), 1)
+        return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for, occurrences)
 
     # -- decisions -------------------------------------------------------------------------
     def protections(self) -> tuple[bool, bool]:
