@@ -57,6 +57,9 @@ EVIDENCE_SITES = 40.0
 #: while the few dozen phrases a news model "prefers" differently in a long manual are scattered
 #: over thousands of words (Node.js API pages: 0.2-1.4)
 MIN_DENSITY = 2.0
+#: a phrase counts at most this many times towards the density: a manual about query strings says
+#: "query" on every line
+DENSITY_OCCURRENCES = 3
 #: lift a protection when that region's own llr exceeds LIFT_LLR and its rate is at least
 #: LIFT_SHARE of the body's
 LIFT_LLR, LIFT_SHARE = 4.0, 0.4
@@ -196,7 +199,8 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
         if weight > EVIDENCE_SITES:
             t_llr *= EVIDENCE_SITES / weight
         llr += t_llr
-    suspicious = sum(s.stands_for * s.occurrences for s in sites if s.region == "body" and s.gain > SUSPICIOUS)
+    suspicious = sum(s.stands_for * min(s.occurrences, DENSITY_OCCURRENCES) for s in sites
+                     if s.region == "body" and s.gain > SUSPICIOUS)
     density = 100.0 * suspicious / max(1, n_body)
     sparse = min(1.0, density / MIN_DENSITY) if MIN_DENSITY > 0 else 1.0
     if llr > 0:
