@@ -388,13 +388,33 @@ DOC_MODULES = ("abc argparse asyncio base64 bisect calendar cmd codecs collectio
                "weakref zipfile zlib").split()
 #: local clean prose that is not news, used when present (Debian: licences and package READMEs)
 DOC_GLOBS = ("/usr/share/common-licenses/*", "/usr/share/doc/*/README*", "/usr/share/doc/*/*.txt")
+#: long technical HTML, read the way `textfix clean` reads HTML (markup and code left out), when
+#: present (Debian's nodejs package: 60-odd API reference pages; all.html repeats them all)
+HTML_GLOBS = ("/usr/share/doc/nodejs/api/*.html",)
+
+
+def html_documents(path: str) -> list[str]:
+    """The documents `textfix clean` would restore in an HTML file (its visible prose, cut into
+    documents of ~60,000 characters)."""
+    import textfix
+    from textfix import formats
+
+    docs: list[str] = []
+
+    def record(text: str):
+        docs.append(text)
+        return textfix.Explanation(text, (), 0.0)  # nothing is restored here: only the texts are wanted
+
+    for _ in formats.process_html([Path(path).read_text(encoding="utf-8")], record):
+        pass
+    return docs
 
 
 def offdomain_check(textfix, opts) -> list[dict]:
-    """Clean text that is not news: it must come back unchanged too. Two samples: the standard
+    """Clean text that is not news: it must come back unchanged too. Samples: the standard
     library's own documentation (module, class and function docstrings; every Python has it) and,
     when the machine has them, Debian's licence texts and package READMEs (plain UTF-8 files of
-    500 to 200,000 characters)."""
+    500 to 200,000 characters) and the Node.js API reference pages (HTML)."""
     import glob
 
     samples: list[tuple[str, list[tuple[str, str]]]] = []
@@ -410,6 +430,10 @@ def offdomain_check(textfix, opts) -> list[dict]:
             texts.append((f, t))
     if texts:
         samples.append(("Debian licences and READMEs", texts))
+    pages = sorted({f for g in HTML_GLOBS for f in glob.glob(g) if not f.endswith("/all.html")})
+    if pages:
+        samples.append(("Node.js API reference (HTML)",
+                        [(f"{f}#{k}", doc) for f in pages for k, doc in enumerate(html_documents(f))]))
     out = []
     for label, docs in samples:
         words = changed = docs_changed = flagged = 0
