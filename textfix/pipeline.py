@@ -86,7 +86,7 @@ def _longest_first(matches: list[Match]) -> list[Match]:
     keep: list[Match] = []
     for m in sorted(matches, key=lambda m: (m.i - m.j, m.i)):
         span = range(m.i, m.j)
-        if not any(k in covered for k in span):
+        if covered.isdisjoint(span):
             covered.update(span)
             keep.append(m)
     return sorted(keep, key=lambda m: m.i)
@@ -245,6 +245,9 @@ class _Doc:
         return n * in_domain, (total / n if n else 0.0)
 
     def _find_region(self, m: Match) -> str:
+        if m.j - m.i == 1:  # most matches are one word
+            t = self.tokens[m.i]
+            return "name" if t.name_like else "quote" if t.in_quote else "body"
         toks = self.tokens[m.i:m.j]
         return "name" if any(t.name_like for t in toks) else "quote" if any(t.in_quote for t in toks) else "body"
 
