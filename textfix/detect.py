@@ -120,10 +120,15 @@ def estimate_rate(gains: Sequence[float], weights: Sequence[float] | None = None
         return 0.0, 0.0
     w = list(weights) if weights is not None else [1.0] * len(gains)
     total = sum(w)
+    # unit weights (the common case) drop out of the products exactly: 1.0 * y == y
+    unit = weights is None or all(wk == 1.0 for wk in w)
     lr = [10.0 ** max(-GAIN_CLIP, min(GAIN_CLIP, TEMPER * g)) for g in gains]
     r = 0.1
     for _ in range(iters):
-        new = sum([wk * r * x / (r * x + 1.0 - r) for wk, x in zip(w, lr)]) / total
+        if unit:
+            new = sum([r * x / (r * x + 1.0 - r) for x in lr]) / total
+        else:
+            new = sum([wk * r * x / (r * x + 1.0 - r) for wk, x in zip(w, lr)]) / total
         if abs(new - r) < 1e-5:
             r = new
             break

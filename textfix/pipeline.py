@@ -86,7 +86,7 @@ def _longest_first(matches: list[Match]) -> list[Match]:
     keep: list[Match] = []
     for m in sorted(matches, key=lambda m: (m.i - m.j, m.i)):
         span = range(m.i, m.j)
-        if not any(k in covered for k in span):
+        if covered.isdisjoint(span):
             covered.update(span)
             keep.append(m)
     return sorted(keep, key=lambda m: m.i)
@@ -247,11 +247,10 @@ class _Doc:
         in_domain = min(1.0, max(0.0, (OOV_FOREIGN - share) / (OOV_FOREIGN - OOV_NEWS)))
         return n * in_domain, (total / n if n else 0.0)
 
-    @staticmethod
-    def _log_weight(cand_weight: float, table: str) -> float:
-        return _log_weight(cand_weight, table)
-
     def _find_region(self, m: Match) -> str:
+        if m.j - m.i == 1:  # most matches are one word
+            t = self.tokens[m.i]
+            return "name" if t.name_like else "quote" if t.in_quote else "body"
         toks = self.tokens[m.i:m.j]
         return "name" if any(t.name_like for t in toks) else "quote" if any(t.in_quote for t in toks) else "body"
 
@@ -391,39 +390,38 @@ class _Doc:
                     r = self._gated(r)
                     word_base[spun] = math.log10(r / (1.0 - r))
 
-        def base(m: Match, table: str) -> float:
-            if table == "thesaurus":
-                return word_base.get(m.spun, bases[table])
-            return bases[table]
-        # keep only the candidates that could win: local gain + prior within PRUNE of even odds;
-        # the odds mass of candidates left out of the lattice still counts against an edit
-        pruned: list[Match] = []
-        left_out: dict[int, list[float]] = {}
-        for m in usable:
-            g = self.gains[id(m)]
-            order = sorted(range(len(g)), key=lambda k: -g[k])
-            keep = [k for k in order if g[k] + base(m, m.candidates[k][1]) > -PRUNE][:MAX_CANDIDATES]
-            if keep:
-                nm = Match(m.i, m.j, m.spun, tuple(m.candidates[k] for k in keep))
-                pruned.append(nm)
-                # their local odds against the lattice's best candidate, each with its own
-                # table's prior (a thesaurus word in a document whose thesaurus rate is low
-                # weighs little against a curated phrase)
-                top = g[keep[0]] + base(m, m.candidates[keep[0]][1])
-                left_out[id(nm)] = [g[k] + base(m, m.candidates[k][1]) - top for k in order if k not in keep]
-        if not pruned:
-            return []
         uni, vf = self.scorer.unigram, self.scorer.vocab_form
 
         def freq_gap(m: Match, c: Candidate, table: str) -> float:
             if table not in DISCOUNTED:
                 return 0.0
             return FREQ_DISCOUNT * (sum(uni(vf(w)) for w in c.words) - sum(uni(vf(w)) for w in m.spun))
-
-        prior = {id(m): [base(m, tb) + self._log_weight(c.weight, tb) - freq_gap(m, c, tb)
-                         + LENGTH_COST * (len(c.words) - len(m.spun))
-                         for c, tb in m.candidates]
-                 for m in pruned}
+        # keep only the candidates that could win: local gain + prior within PRUNE of even odds;
+        # the odds mass of candidates left out of the lattice still counts against an edit
+        pruned: list[Match] = []
+        left_out: dict[int, list[float]] = {}
+        prior: dict[int, list[float]] = {}
+        for m in usable:
+            g = self.gains[id(m)]
+            table_base = {**bases, "thesaurus": word_base[m.spun]} if m.spun in word_base else bases
+            base = [table_base[tb] for _, tb in m.candidates]
+            odds = [gk + bk for gk, bk in zip(g, base)]
+            order = sorted(range(len(g)), key=g.__getitem__, reverse=True)  # stable, like key=-g[k]
+            keep = [k for k in order if odds[k] > -PRUNE][:MAX_CANDIDATES]
+            if keep:
+                nm = Match(m.i, m.j, m.spun, tuple(m.candidates[k] for k in keep))
+                pruned.append(nm)
+                # their local odds against the lattice's best candidate, each with its own
+                # table's prior (a thesaurus word in a document whose thesaurus rate is low
+                # weighs little against a curated phrase)
+                top = odds[keep[0]]
+                left_out[id(nm)] = [odds[k] - top for k in order if k not in keep]
+                log_weights = _log_weights(m.candidates)
+                prior[id(nm)] = [base[k] + log_weights[k] - freq_gap(m, c, tb)
+                                 + LENGTH_COST * (len(c.words) - len(m.spun))
+                                 for k, (c, tb) in zip(keep, nm.candidates)]
+        if not pruned:
+            return []
         by_chunk: dict[int, list[Match]] = {}
         for m in pruned:
             by_chunk.setdefault(self._chunk_of[m.i], []).append(m)

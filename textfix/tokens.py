@@ -9,7 +9,9 @@ Quotation marks are found by a second scan over quote characters only.
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -132,50 +134,55 @@ def _ends_sentence(gap: str, prev_text: str, next_char: str) -> bool:
 
 def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Token]:
     """Split ``text`` into tokens with offsets, sentence flags and protection facts."""
+    # split() gives [gap, figure, word, gap, figure, word, ..., gap] (one of figure/word is None):
+    # the gaps come as strings and offsets follow from lengths, with no match object per token
+    parts = _scanner(numbers).split(text)
+    if numbers:
+        items = zip(parts[0::3], parts[1::3], parts[2::3])
+    else:
+        items = zip(parts[0::2], itertools.repeat(None), parts[1::2])
     tokens: list[Token] = []
     append = tokens.append
     sent_start = True
-    prev_end = 0
+    pos = 0
     prev: Token | None = None
-    for m in _scanner(numbers).finditer(text):
-        s, e = m.span()
-        t = m.group()
-        newline = False
+    for gap, fig, t in items:
+        s = pos + len(gap)
+        newline = hyphen = False
         if prev is None:
             joined = False
+        elif gap == " ":
+            joined = True
         else:
-            gap = text[prev_end:s]
-            if gap == " ":
-                joined = True
-            else:
-                joined = _JOIN.fullmatch(gap) is not None
-                newline = "\n" in gap or "\r" in gap
-                if _ends_sentence(gap, prev.text, t[0]):
-                    sent_start = True
-                    prev.sent_end = True
-                if gap in ("-", "\u2010"):
-                    prev.hyphened = True
-        if m.lastgroup == "tok":
+            joined = _JOIN.fullmatch(gap) is not None
+            newline = "\n" in gap or "\r" in gap
+            if _ends_sentence(gap, prev.text, (t or fig)[0]):
+                sent_start = True
+                prev.sent_end = True
+            if gap in ("-", "\u2010"):
+                prev.hyphened = hyphen = True
+        if t is not None:
+            pos = e = s + len(t)
             norm = t.lower()
             if "’" in norm:
                 norm = norm.replace("’", "'")
             if t.isalpha() or _LETTERS.fullmatch(t) is not None:
-                tok = Token(s, e, t, norm, True, False, sent_start, t[0].isupper(), None, joined)
+                tok = Token(s, e, t, norm, True, False, sent_start, t[0].isupper(), None, joined, False, False,
+                            hyphen, False, newline)
             elif t.isdecimal():
-                tok = Token(s, e, t, norm, False, True, sent_start, False, None, joined)
+                tok = Token(s, e, t, norm, False, True, sent_start, False, None, joined, False, False, hyphen,
+                            False, newline)
             else:  # letters and digits mixed: 82mm, 70th, G8, 1000’s
                 fixed = NUMBER if numbers and not norm.endswith("'s") else None
-                tok = Token(s, e, t, norm, False, False, sent_start, t[0].isupper(), fixed, joined)
-            if prev is not None and prev.end == s - 1 and text[s - 1] in "-\u2010":
-                tok.hyphened = True
+                tok = Token(s, e, t, norm, False, False, sent_start, t[0].isupper(), fixed, joined, False, False,
+                            hyphen, False, newline)
         else:
-            tok = Token(s, e, t, t.lower(), False, False, sent_start, False, NUMBER, joined)
-        if newline:
-            tok.newline_before = True
+            pos = e = s + len(fig)
+            tok = Token(s, e, fig, fig.lower(), False, False, sent_start, False, NUMBER, joined, False, False, False,
+                        False, newline)
         append(tok)
         prev = tok
         sent_start = False
-        prev_end = e
     if prev is not None:
         prev.sent_end = True
     if urls and _URL_HINT.search(text):
@@ -186,16 +193,18 @@ def tokenize(text: str, *, urls: bool = True, numbers: bool = True) -> list[Toke
 
 
 def _overlapping(tokens: list[Token], spans: list[tuple[int, int]]) -> list[Token]:
-    """The tokens that overlap any of the sorted, non-overlapping ``spans`` (one merge pass)."""
+    """The tokens that overlap any of the sorted, non-overlapping ``spans`` (a binary search per
+    span: only the tokens inside a span are visited)."""
     out: list[Token] = []
-    k = 0
-    for t in tokens:
-        while k < len(spans) and spans[k][1] <= t.start:
+    if not spans:
+        return out
+    ends = [t.end for t in tokens]
+    n = len(tokens)
+    for start, end in spans:
+        k = bisect.bisect_right(ends, start)   # the first token ending after the span's start
+        while k < n and tokens[k].start < end:
+            out.append(tokens[k])
             k += 1
-        if k == len(spans):
-            break
-        if spans[k][0] < t.end:
-            out.append(t)
     return out
 
 
