@@ -44,6 +44,10 @@ SCORE_SLOPE, SCORE_MIDPOINT = 0.8, 6.0
 #: fluency term: FLUENCY_WEIGHT * n_words * (FLUENCY_MID - mean PMI), clipped to
 #: [-FLUENCY_CLIP[0], FLUENCY_CLIP[1]] (see fluency_llr; constants from clean vs spun BBC news)
 FLUENCY_WEIGHT, FLUENCY_MID, FLUENCY_CLIP = 0.25, 0.4, (8.0, 40.0)
+#: the most content words whose fit counts (a long news article's worth; BBC articles have 70-400):
+#: a register the news model does not know lowers every word's fit a little, and over a manual's
+#: thousands of words that would add up to certainty
+FLUENCY_WORDS = 300
 #: the most the fluency term may add to the evidence that licenses *edits* (Evidence.edit_score):
 #: any text far from news (licences, manuals, papers) fits a news model badly, so poor fluency
 #: alone says "not news", not "spun"; edits need the tables' own evidence or tells
@@ -173,7 +177,8 @@ def fluency_llr(n_words: int, mean_pmi: float) -> float:
     """
     if n_words == 0:
         return 0.0
-    return max(-FLUENCY_CLIP[0], min(FLUENCY_CLIP[1], FLUENCY_WEIGHT * n_words * (FLUENCY_MID - mean_pmi)))
+    n = min(n_words, FLUENCY_WORDS)
+    return max(-FLUENCY_CLIP[0], min(FLUENCY_CLIP[1], FLUENCY_WEIGHT * n * (FLUENCY_MID - mean_pmi)))
 
 
 def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[Site],
