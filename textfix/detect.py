@@ -55,7 +55,7 @@ FLUENCY_EDIT_CAP = 2.0
 #: the most distinct sites (per table) whose evidence adds up in the likelihood ratio; more sites
 #: only sharpen the rate estimate
 EVIDENCE_SITES = 40.0
-#: suspicious phrase occurrences per 100 body words below which the positive evidence (tables and
+#: suspicious phrase occurrences per 100 body words below which the positive evidence (tables, tells,
 #: fluency) is scaled down in proportion. A spinner rewrites the whole text, so its phrases are
 #: dense (BBC news spun at 10-20%: 1.7-17 per 100 words, median ~6; the real examples 13-17),
 #: while the few dozen phrases a news model "prefers" differently in a long manual are scattered
