@@ -26,10 +26,15 @@ same again *held out*: each article restored without the curated rows that only 
 nearest we have to an unseen article from the same spinner).
 
 Clean text that is not news (the standard library's docstrings; Debian's licences and package
-READMEs when present) is restored too: words changed, and documents spin_score flags as spun.
+READMEs and the Node.js API reference when present) is restored too: words changed, and documents
+spin_score flags as spun.
+
+Mixed documents: 20 articles pasted into one text, 1, 5, 10 or 20 of them spun (mythes), restored
+as one document: the edits that land in the spun articles (against the same articles restored
+alone) and in the clean ones.
 
 usage: python benchmarks/accuracy.py [--config NAME ...] [--scorer trigram,bigram] [--limit N]
-                                     [--json] [--no-examples] [--no-offdomain] [--show N]
+                                     [--json] [--no-examples] [--no-offdomain] [--no-mixed] [--show N]
 configs: see CONFIGS below (default: mythes, mythes-open, wordnet, moby)
 """
 from __future__ import annotations
@@ -451,6 +456,52 @@ def offdomain_check(textfix, opts) -> list[dict]:
     return out
 
 
+#: mixed documents: articles per document, documents per row, spun articles per document
+MIXED_SIZE, MIXED_DOCS, MIXED_SPUN = 20, 6, (1, 5, 10, 20)
+
+
+def mixed_check(textfix, docs: list[tuple[str, str]], opts) -> list[dict]:
+    """Spun and clean articles pasted into one document (a dump of scraped articles in one file).
+
+    For each count k in MIXED_SPUN: MIXED_DOCS documents of MIXED_SIZE consecutive articles (joined
+    by blank lines), k of them (a fixed random choice) spun with the ``mythes`` spinner; each
+    document restored whole. Counts the edits inside the spun articles, the edits those articles
+    get when restored alone, and the edits inside the clean articles (all wrong)."""
+    import random
+
+    spinner = get_spinner(CONFIGS["mythes"])
+    rng = random.Random(7)
+    texts = [t for _, t in docs]
+    out = []
+    for k in MIXED_SPUN:
+        row = {"spun": k, "size": MIXED_SIZE, "docs": 0, "edits_spun": 0, "edits_alone": 0, "edits_clean": 0}
+        for g in range(MIXED_DOCS):
+            idx = list(range(g * MIXED_SIZE, (g + 1) * MIXED_SIZE))
+            if idx[-1] >= len(texts):
+                break
+            spun_idx = set(rng.sample(idx, k))
+            parts, kinds = [], []
+            for i in idx:
+                if i in spun_idx:
+                    s = spinner.spin(texts[i])[0]
+                    row["edits_alone"] += len(textfix.explain(s, **opts).edits)
+                    parts.append(s)
+                else:
+                    parts.append(texts[i])
+                kinds.append(i in spun_idx)
+            edits = textfix.explain("\n\n".join(parts), **opts).edits
+            starts, pos = [], 0
+            for part in parts:
+                starts.append(pos)
+                pos += len(part) + 2
+            for e in edits:
+                j = max(n for n, st in enumerate(starts) if st <= e.start)
+                row["edits_spun" if kinds[j] else "edits_clean"] += 1
+            row["docs"] += 1
+        out.append(row)
+    return out
+
+
 def _check_example(textfix, opts, name: str, spun: str, hand: str) -> dict:
     restored = textfix.restore(spun, **opts)
     S = [m.group() for m in WORDS.finditer(spun)]
@@ -501,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-examples", action="store_true", help="skip the two real example articles")
     ap.add_argument("--no-offdomain", action="store_true",
                     help="skip the clean non-news texts (standard-library docs, Debian licences and READMEs)")
+    ap.add_argument("--no-mixed", action="store_true", help="skip the mixed documents (spun and clean articles "
+                    "pasted together)")
     ap.add_argument("--no-categories", action="store_true", help="skip the per-category tables")
     ap.add_argument("--show", type=int, default=0, help="print N sample errors of each kind")
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
@@ -524,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
                      "textfix": getattr(textfix, "__version__", "?"), "revision": _corpus.textfix_revision(),
                      "load_before": _corpus.load_average(), "docs": len(docs),
                      "options": base_opts, "runs": [], "clean": {}, "examples": {}, "heldout": {},
-                     "offdomain": {}}
+                     "offdomain": {}, "mixed": {}}
     t_start = time.perf_counter()
     pairs = table_pairs(base_opts.get("tables"))
     for scorer in scorers:
@@ -550,6 +603,8 @@ def main(argv: list[str] | None = None) -> int:
             results["heldout"][scorer] = heldout_check(textfix, opts)
         if not args.no_offdomain:
             results["offdomain"][scorer] = offdomain_check(textfix, opts)
+        if not args.no_mixed:
+            results["mixed"][scorer] = mixed_check(textfix, docs, opts)
     results["seconds"] = time.perf_counter() - t_start
     results["load_after"] = _corpus.load_average()
 
@@ -666,6 +721,16 @@ def markdown(res: dict, args) -> str:
                 top = "; ".join(f"{a}->{b} x{n}" for (a, b), n in x["top_fp"][:5])
                 L.append(f"| {x['sample']} | {scorer} | {x['docs']} | {x['words']} | {x['changed']} "
                          f"({pct(x['changed'], x['words'], 3)}) | {x['docs_changed']} | {x['flagged']} | {top} |")
+    if res.get("mixed"):
+        L.append("\nMixed documents (articles pasted into one text, some spun, restored as one document; "
+                 "edits in the clean articles are all wrong):\n")
+        L.append("| scorer | documents | spun of articles | edits in spun articles | the same articles restored alone "
+                 "| edits in clean articles |")
+        L.append("|---|---|---|---|---|---|")
+        for scorer, rows in res["mixed"].items():
+            for x in rows:
+                L.append(f"| {scorer} | {x['docs']} | {x['spun']} of {x['size']} | {x['edits_spun']} | "
+                         f"{x['edits_alone']} | {x['edits_clean']} |")
     if args.show:
         for r in res["runs"]:
             s = r["score"]
