@@ -15,3 +15,9 @@ def kim() -> str:
 @pytest.fixture(scope="session")
 def shoigu() -> str:
     return (FIXTURES / "spun-wt-shoigu.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def kim_restored() -> str:
+    """Our hand restoration of the NYT example: clean news (see benchmarks/examples_restored/)."""
+    return (FIXTURES / "restored-nyt-kim.txt").read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import textfix
+from _docs import stdlib_docs
+from textfix import pipeline
 from textfix.edits import Edit
 from textfix.edits import compose_edits
 
@@ -120,3 +122,29 @@ def test_unlike_news_is_not_spun_enough_to_edit():
     assert r.text == text and not r.edits
     if r.spin_score >= 0.5:
         assert any("edits were held back" in n for n in r.notes)
+
+
+# A long text is judged in parts (pipeline.LONG_TEXT): articles pasted together, spun and clean,
+# each get their own verdict. Judged as one document, the clean article below got 9 edits and the
+# manual 37, and the spun article lost some of its own.
+def test_pasted_articles_are_judged_each_on_its_own(kim_restored, shoigu):
+    text = kim_restored + "\n\n" + shoigu
+    assert len(text) >= pipeline.LONG_TEXT
+    r = textfix.explain(text)
+    assert r.text == kim_restored + "\n\n" + textfix.restore(shoigu)
+    assert textfix.restore(r.text) == r.text
+    assert 0.3 < r.spin_score < 0.8  # the length-weighted mean of a clean part and a spun one
+    assert any("judged in 2 parts" in n for n in r.notes)
+
+
+def test_spun_article_inside_a_manual_is_restored_and_the_manual_kept(shoigu):
+    manual = "\n\n".join(stdlib_docs(m) for m in ("argparse", "json", "logging"))[:20_000]
+    text = manual + "\n\n" + shoigu
+    assert textfix.restore(text) == manual + "\n\n" + textfix.restore(shoigu)
+
+
+def test_long_spun_text_is_one_document(kim, shoigu):
+    text = kim + "\n\n" + shoigu
+    r = textfix.explain(text)
+    assert not any("parts" in n for n in r.notes)
+    assert len(r.edits) >= len(textfix.explain(kim).edits) + len(textfix.explain(shoigu).edits) - 10

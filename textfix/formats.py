@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .edits import Edit, Explanation, apply_edits
+from .tokens import PARAGRAPH_BREAK
 
 __all__ = ["Piece", "FORMATS", "format_for_path", "process", "process_text", "process_html",
            "process_jsonl", "chunk_text", "UnifiedDiff", "TARGET_CHARS", "MAX_CHARS"]
@@ -115,8 +116,6 @@ def _is_blank(text: str) -> bool:
 
 # --------------------------------------------------------------------------- plain text
 
-_PARA_BREAK = re.compile(r"\n[^\S\n]*\n")
-
 
 def chunk_text(pieces: Iterable[str], target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> Iterator[str]:
     """Regroup text pieces into chunks of whole paragraphs of about ``target`` characters.
@@ -151,7 +150,7 @@ def chunk_text(pieces: Iterable[str], target: int = TARGET_CHARS, limit: int = M
 def _find_cut(buf: str, start: int, target: int, limit: int, *, eof: bool) -> int | None:
     window_end = min(len(buf), start + limit)
     small = None  # last paragraph end at or before target
-    for m in _PARA_BREAK.finditer(buf, start, window_end):
+    for m in PARAGRAPH_BREAK.finditer(buf, start, window_end):
         end = m.end()
         if end - start <= target:
             small = end

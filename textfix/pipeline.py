@@ -1,7 +1,9 @@
 """The whole pass: tokens -> table matches -> document evidence -> lattice decoding -> edits.
 
 Decisions are made per document first (how spun is it? are its quotes and names spun?), then
-per phrase (does a candidate beat the page's wording in context, by a margin?). The pass is
+per phrase (does a candidate beat the page's wording in context, by a margin?). A long text is
+first judged in parts of a few paragraphs: where clearly spun parts meet clearly clean ones
+(articles pasted together), each run of parts is a document of its own. The pass is
 repeated on its own output until nothing changes (at most :data:`MAX_PASSES` times) and the
 edits are composed, so ``restore(restore(x)) == restore(x)``.
 """
@@ -18,7 +20,7 @@ from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits, compose_edits
 from .scoring import get_scorer
 from .tables import Candidate, lexicon
-from .tokens import Token, tokenize
+from .tokens import PARAGRAPH_BREAK, Token, tokenize
 
 __all__ = ["run", "score_document", "MAX_PASSES"]
 
@@ -78,6 +80,19 @@ CALIBRATION = {"thesaurus": 8.0}
 #: the originals a row lists, by context)
 FINGERPRINTS = frozenset({"tortured"})
 FINGERPRINT_CONFIDENCE = 0.9
+#: a text of at least this many characters is judged in parts: articles pasted together, some spun
+#: and some not, each get their own verdict (a document's rate and gate would apply to all of it)
+LONG_TEXT = 12_000
+#: the parts judged: runs of whole paragraphs of at least this many characters
+PART_CHARS = 1_500
+#: a part counts as spun at this edit score (stricter than a document's 0.5: a long text has many
+#: parts, and none of a clean one may look spun by chance) ...
+PART_SPUN = 0.9
+#: ... and so does a part next to a spun one at this score: a text splits only where a clearly
+#: spun run of parts meets a clearly clean one
+PART_BRIDGE = 0.1
+#: thesaurus-only matches sampled for a part's verdict (a document's: SAMPLE_SITES)
+PART_SAMPLE_SITES = 10
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
@@ -153,7 +168,8 @@ def _check_text(text: object) -> str:
 class _Doc:
     """One analysis of one text under one config."""
 
-    def __init__(self, text: str, cfg: Config, gain_cache: dict | None = None) -> None:
+    def __init__(self, text: str, cfg: Config, gain_cache: dict | None = None,
+                 sample_sites: int = SAMPLE_SITES) -> None:
         self.gain_cache = gain_cache
         self.text = text
         self._curly = "’" in text  # restored apostrophes follow the text's style
@@ -190,8 +206,8 @@ class _Doc:
             self._occurrences[key] = self._occurrences.get(key, 0) + 1
         thes = [m for m in firsts.values() if self._thesaurus_only(m)]
         curated = [m for m in firsts.values() if not self._thesaurus_only(m)]
-        step = max(1.0, len(thes) / SAMPLE_SITES)
-        sample = [thes[int(k * step)] for k in range(min(len(thes), SAMPLE_SITES))]
+        step = max(1.0, len(thes) / sample_sites)
+        sample = [thes[int(k * step)] for k in range(min(len(thes), sample_sites))]
         # a sampled match stands for at most MAX_STANDS_FOR others: a long clean article with two
         # unlucky draws must not look spun (the fluency term covers long documents well)
         weight = min(step, MAX_STANDS_FOR)
@@ -505,26 +521,92 @@ class _Doc:
         return Edit(start, end, spun, new, min(1.0, max(0.0, ch.confidence)), source, reason)
 
 
+def _parts(text: str) -> list[tuple[int, int]]:
+    """Spans of whole paragraphs of at least PART_CHARS characters (the last may be shorter, but
+    not shorter than half that) covering ``text``."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in PARAGRAPH_BREAK.finditer(text):
+        cut = m.end()
+        if cut - start >= PART_CHARS and len(text) - cut >= PART_CHARS // 2:
+            spans.append((start, cut))
+            start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _documents(text: str, cfg: Config, gain_cache: dict) -> list[tuple[int, _Doc]]:
+    """The documents ``text`` is judged as, with their offsets: the whole text, or, for a long text
+    whose parts disagree (some clearly spun, some not), each run of agreeing parts.
+
+    A short text, a text whose parts agree, and any text with document gating off is one document.
+    """
+    whole = [(0, len(text))]
+    spans = _parts(text) if len(text) >= LONG_TEXT and cfg.document_gating else whole
+    if len(spans) > 1:
+        scores = [_Doc(text[a:b], cfg, gain_cache, PART_SAMPLE_SITES).evidence.edit_score for a, b in spans]
+        spun = [x >= PART_SPUN for x in scores]
+        grown = True
+        while grown:  # spun runs grow through their doubtful neighbours
+            grown = False
+            for k, x in enumerate(scores):
+                if not spun[k] and x >= PART_BRIDGE and ((k > 0 and spun[k - 1]) or (k + 1 < len(spun) and spun[k + 1])):
+                    spun[k] = grown = True
+        if any(spun) and not all(spun):
+            runs: list[list[int]] = []
+            for k in range(len(spans)):
+                if runs and spun[runs[-1][-1]] == spun[k]:
+                    runs[-1].append(k)
+                else:
+                    runs.append([k])
+            return [(spans[r[0]][0], _Doc(text[spans[r[0]][0]:spans[r[-1]][1]], cfg, gain_cache)) for r in runs]
+    return [(0, _Doc(text, cfg, gain_cache))]
+
+
+def _decide(text: str, cfg: Config, gain_cache: dict) -> tuple[list[Edit], list[tuple[int, _Doc]]]:
+    """One pass: every document of ``text`` decided, its edits in ``text``'s offsets."""
+    docs = _documents(text, cfg, gain_cache)
+    edits: list[Edit] = []
+    for offset, doc in docs:
+        for e in doc.decide():
+            edits.append(Edit(e.start + offset, e.end + offset, e.spun, e.original, e.confidence, e.source,
+                              e.reason) if offset else e)
+    return edits, docs
+
+
+def _verdict(docs: list[tuple[int, _Doc]]) -> tuple[float, tuple[str, ...]]:
+    """The spin score of a text judged as ``docs`` (their length-weighted mean) and their notes."""
+    if len(docs) == 1:
+        ev = docs[0][1].evidence
+        return ev.score, ev.notes
+    total = sum(len(d.text) for _, d in docs)
+    score = sum(d.evidence.score * len(d.text) for _, d in docs) / total
+    notes: list[str] = []
+    for _, d in docs:
+        notes.extend(n for n in d.evidence.notes if n not in notes)
+    notes.append(f"judged in {len(docs)} parts: runs of paragraphs that look spun and runs that do not "
+                 f"(spin scores {', '.join(f'{d.evidence.score:.2f}' for _, d in docs)})")
+    return score, tuple(notes)
+
+
 def run(text: str, config: Config | None, options: dict[str, object]) -> Explanation:
     text = _check_text(text)
     cfg = resolve_config(config, options)
     if not text.strip():
         return Explanation(text, (), 0.0)
     gain_cache: dict = {}
-    doc = _Doc(text, cfg, gain_cache)
-    first = doc
-    edits = doc.decide()
+    edits, docs = _decide(text, cfg, gain_cache)
+    score, notes = _verdict(docs)
     current = apply_edits(text, edits)
     for _ in range(MAX_PASSES - 1):
         if not edits:
             break
-        nxt = _Doc(current, cfg, gain_cache)
-        more = nxt.decide()
+        more, _ = _decide(current, cfg, gain_cache)
         if not more:
             break
         edits = compose_edits(text, edits, current, more)
         current = apply_edits(text, edits)
-    return Explanation(current, tuple(edits), first.evidence.score, first.evidence.notes)
+    return Explanation(current, tuple(edits), score, notes)
 
 
 def score_document(text: str, config: Config | None, options: dict[str, object]) -> float:
@@ -532,4 +614,5 @@ def score_document(text: str, config: Config | None, options: dict[str, object])
     cfg = resolve_config(config, options)
     if not text.strip():
         return 0.0
-    return _Doc(text, cfg).evidence.score
+    gain_cache: dict = {}  # shared: the parts' sites are scored once
+    return _verdict(_documents(text, cfg, gain_cache))[0]

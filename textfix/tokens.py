@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import regex
 
-__all__ = ["Token", "tokenize", "quote_spans", "QUOTE", "NAME", "URL", "NUMBER"]
+__all__ = ["Token", "tokenize", "quote_spans", "QUOTE", "NAME", "URL", "NUMBER", "PARAGRAPH_BREAK"]
 
 QUOTE, NAME, URL, NUMBER = "quote", "name", "url", "number"
 
@@ -35,6 +35,8 @@ _LETTERS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 # between two tokens of one phrase: horizontal space, at most one line break
 _JOIN = regex.compile(r"[^\S\n]*\n?[^\S\n]*")
 _QUOTE_CHARS = regex.compile(r"[\"“”„«»‘’'\n]")
+#: a blank line: where one paragraph ends and the next begins
+PARAGRAPH_BREAK = regex.compile(r"\n[^\S\n]*\n")
 _ABBREV = frozenset("""mr mrs ms dr prof gen brig sen rep gov lt col capt sgt st jr sr rev inc corp co ltd
     vs etc no nos fig al maj adm cmdr det insp supt pres sec dept univ ave blvd mt ft jan feb mar apr
     jun jul aug sep sept oct nov dec""".split())
