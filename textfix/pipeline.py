@@ -541,8 +541,7 @@ def _documents(text: str, cfg: Config, gain_cache: dict) -> list[tuple[int, _Doc
 
     A short text, a text whose parts agree, and any text with document gating off is one document.
     """
-    whole = [(0, len(text))]
-    spans = _parts(text) if len(text) >= LONG_TEXT and cfg.document_gating else whole
+    spans = _parts(text) if len(text) >= LONG_TEXT and cfg.document_gating else []
     if len(spans) > 1:
         scores = [_Doc(text[a:b], cfg, gain_cache, PART_SAMPLE_SITES).evidence.edit_score for a, b in spans]
         spun = [x >= PART_SPUN for x in scores]
@@ -550,7 +549,7 @@ def _documents(text: str, cfg: Config, gain_cache: dict) -> list[tuple[int, _Doc
         while grown:  # spun runs grow through their doubtful neighbours
             grown = False
             for k, x in enumerate(scores):
-                if not spun[k] and x >= PART_BRIDGE and ((k > 0 and spun[k - 1]) or (k + 1 < len(spun) and spun[k + 1])):
+                if not spun[k] and x >= PART_BRIDGE and any(spun[j] for j in (k - 1, k + 1) if 0 <= j < len(spun)):
                     spun[k] = grown = True
         if any(spun) and not all(spun):
             runs: list[list[int]] = []
