@@ -29,9 +29,9 @@ Clean text that is not news (the standard library's docstrings; Debian's licence
 READMEs and the Node.js API reference when present) is restored too: words changed, and documents
 spin_score flags as spun.
 
-Mixed documents: 20 articles pasted into one text, 1, 5, 10 or 20 of them spun (mythes), restored
-as one document: the edits that land in the spun articles (against the same articles restored
-alone) and in the clean ones.
+Mixed documents: 20 articles pasted into one text (as paragraphs, or one article per line), 1, 5,
+10 or 20 of them spun (mythes), restored as one document: the edits that land in the spun articles
+(against the same articles restored alone) and in the clean ones.
 
 usage: python benchmarks/accuracy.py [--config NAME ...] [--scorer trigram,bigram] [--limit N]
                                      [--json] [--no-examples] [--no-offdomain] [--no-mixed] [--show N]
@@ -463,18 +463,28 @@ MIXED_SIZE, MIXED_DOCS, MIXED_SPUN = 20, 6, (1, 5, 10, 20)
 def mixed_check(textfix, docs: list[tuple[str, str]], opts) -> list[dict]:
     """Spun and clean articles pasted into one document (a dump of scraped articles in one file).
 
-    For each count k in MIXED_SPUN: MIXED_DOCS documents of MIXED_SIZE consecutive articles (joined
-    by blank lines), k of them (a fixed random choice) spun with the ``mythes`` spinner; each
-    document restored whole. Counts the edits inside the spun articles, the edits those articles
-    get when restored alone, and the edits inside the clean articles (all wrong)."""
+    For each layout (articles as paragraphs joined by blank lines; or each article on one line) and
+    each count k in MIXED_SPUN: MIXED_DOCS documents of MIXED_SIZE consecutive articles, k of them
+    (a fixed random choice) spun with the ``mythes`` spinner; each document restored whole. Counts
+    the edits inside the spun articles, the edits those articles get when restored alone, and the
+    edits inside the clean articles (all wrong)."""
     import random
 
     spinner = get_spinner(CONFIGS["mythes"])
-    rng = random.Random(7)
-    texts = [t for _, t in docs]
+    out = []
+    for layout, sep in (("paragraphs", "\n\n"), ("one per line", "\n")):
+        out.extend(_mixed_rows(textfix, [t for _, t in docs], opts, spinner, random.Random(7), layout, sep))
+    return out
+
+
+def _mixed_rows(textfix, texts: list[str], opts, spinner, rng, layout: str, sep: str) -> list[dict]:
+    def shape(t: str) -> str:
+        return t if sep == "\n\n" else " ".join(t.split())
+
     out = []
     for k in MIXED_SPUN:
-        row = {"spun": k, "size": MIXED_SIZE, "docs": 0, "edits_spun": 0, "edits_alone": 0, "edits_clean": 0}
+        row = {"layout": layout, "spun": k, "size": MIXED_SIZE, "docs": 0, "edits_spun": 0, "edits_alone": 0,
+               "edits_clean": 0}
         for g in range(MIXED_DOCS):
             idx = list(range(g * MIXED_SIZE, (g + 1) * MIXED_SIZE))
             if idx[-1] >= len(texts):
@@ -483,17 +493,17 @@ def mixed_check(textfix, docs: list[tuple[str, str]], opts) -> list[dict]:
             parts, kinds = [], []
             for i in idx:
                 if i in spun_idx:
-                    s = spinner.spin(texts[i])[0]
+                    s = shape(spinner.spin(texts[i])[0])
                     row["edits_alone"] += len(textfix.explain(s, **opts).edits)
                     parts.append(s)
                 else:
-                    parts.append(texts[i])
+                    parts.append(shape(texts[i]))
                 kinds.append(i in spun_idx)
-            edits = textfix.explain("\n\n".join(parts), **opts).edits
+            edits = textfix.explain(sep.join(parts), **opts).edits
             starts, pos = [], 0
             for part in parts:
                 starts.append(pos)
-                pos += len(part) + 2
+                pos += len(part) + len(sep)
             for e in edits:
                 j = max(n for n, st in enumerate(starts) if st <= e.start)
                 row["edits_spun" if kinds[j] else "edits_clean"] += 1
@@ -724,12 +734,12 @@ def markdown(res: dict, args) -> str:
     if res.get("mixed"):
         L.append("\nMixed documents (articles pasted into one text, some spun, restored as one document; "
                  "edits in the clean articles are all wrong):\n")
-        L.append("| scorer | documents | spun of articles | edits in spun articles | the same articles restored alone "
-                 "| edits in clean articles |")
-        L.append("|---|---|---|---|---|---|")
+        L.append("| scorer | layout | documents | spun of articles | edits in spun articles | the same articles "
+                 "restored alone | edits in clean articles |")
+        L.append("|---|---|---|---|---|---|---|")
         for scorer, rows in res["mixed"].items():
             for x in rows:
-                L.append(f"| {scorer} | {x['docs']} | {x['spun']} of {x['size']} | {x['edits_spun']} | "
+                L.append(f"| {scorer} | {x['layout']} | {x['docs']} | {x['spun']} of {x['size']} | {x['edits_spun']} | "
                          f"{x['edits_alone']} | {x['edits_clean']} |")
     if args.show:
         for r in res["runs"]:

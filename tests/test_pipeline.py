@@ -148,3 +148,13 @@ def test_long_spun_text_is_one_document(kim, shoigu):
     r = textfix.explain(text)
     assert not any("parts" in n for n in r.notes)
     assert len(r.edits) >= len(textfix.explain(kim).edits) + len(textfix.explain(shoigu).edits) - 10
+
+
+def test_one_article_per_line_is_judged_line_by_line(kim_restored, shoigu):
+    def flat(t: str) -> str:
+        return " ".join(t.split())
+
+    clean, spun = flat(kim_restored), flat(shoigu)
+    r = textfix.explain(clean + "\n" + spun)
+    assert r.text == clean + "\n" + textfix.restore(spun)
+    assert textfix.restore(r.text) == r.text

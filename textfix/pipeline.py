@@ -522,16 +522,26 @@ class _Doc:
 
 
 def _parts(text: str) -> list[tuple[int, int]]:
-    """Spans of whole paragraphs of at least PART_CHARS characters (the last may be shorter, but
-    not shorter than half that) covering ``text``."""
+    """Spans covering ``text`` of at least PART_CHARS characters (the last at least half that),
+    each ending at a paragraph break if there is one within twice that, else at a line end (a
+    file of one article per line)."""
     spans: list[tuple[int, int]] = []
-    start = 0
-    for m in PARAGRAPH_BREAK.finditer(text):
-        cut = m.end()
-        if cut - start >= PART_CHARS and len(text) - cut >= PART_CHARS // 2:
-            spans.append((start, cut))
-            start = cut
-    spans.append((start, len(text)))
+    start, n = 0, len(text)
+    while n - start >= PART_CHARS + PART_CHARS // 2:
+        lo = start + PART_CHARS
+        m = PARAGRAPH_BREAK.search(text, lo, start + 2 * PART_CHARS)
+        if m is not None:
+            cut = m.end()
+        else:
+            nl = text.find("\n", lo)
+            if nl < 0:
+                break
+            cut = nl + 1
+        if n - cut < PART_CHARS // 2:
+            break
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, n))
     return spans
 
 
@@ -583,7 +593,7 @@ def _verdict(docs: list[tuple[int, _Doc]]) -> tuple[float, tuple[str, ...]]:
     notes: list[str] = []
     for _, d in docs:
         notes.extend(n for n in d.evidence.notes if n not in notes)
-    notes.append(f"judged in {len(docs)} parts: runs of paragraphs that look spun and runs that do not "
+    notes.append(f"judged in {len(docs)} parts: runs of paragraphs or lines that look spun and runs that do not "
                  f"(spin scores {', '.join(f'{d.evidence.score:.2f}' for _, d in docs)})")
     return score, tuple(notes)
 
