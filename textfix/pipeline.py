@@ -545,7 +545,7 @@ def _parts(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _documents(text: str, cfg: Config, gain_cache: dict) -> list[tuple[int, _Doc]]:
+def _documents(text: str, cfg: Config, gain_cache: dict | None) -> list[tuple[int, _Doc]]:
     """The documents ``text`` is judged as, with their offsets: the whole text, or, for a long text
     whose parts disagree (some clearly spun, some not), each run of agreeing parts.
 
@@ -623,5 +623,6 @@ def score_document(text: str, config: Config | None, options: dict[str, object])
     cfg = resolve_config(config, options)
     if not text.strip():
         return 0.0
-    gain_cache: dict = {}  # shared: the parts' sites are scored once
+    # a long text's parts and runs share their sites' scores; a short text is scored once
+    gain_cache: dict | None = {} if len(text) >= LONG_TEXT else None
     return _verdict(_documents(text, cfg, gain_cache))[0]
