@@ -2,7 +2,7 @@
 
 Decisions are made per document first (how spun is it? are its quotes and names spun?), then
 per phrase (does a candidate beat the page's wording in context, by a margin?). A long text is
-first judged in parts of a few paragraphs: where clearly spun parts meet clearly clean ones
+first judged in parts of a few paragraphs (or lines): where clearly spun parts meet clearly clean ones
 (articles pasted together), each run of parts is a document of its own. The pass is
 repeated on its own output until nothing changes (at most :data:`MAX_PASSES` times) and the
 edits are composed, so ``restore(restore(x)) == restore(x)``.
