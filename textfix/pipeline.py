@@ -2,10 +2,10 @@
 
 Decisions are made per document first (how spun is it? are its quotes and names spun?), then
 per phrase (does a candidate beat the page's wording in context, by a margin?). A long text is
-first judged in parts of a few paragraphs (or lines): where clearly spun parts meet clearly clean ones
-(articles pasted together), each run of parts is a document of its own. The pass is
-repeated on its own output until nothing changes (at most :data:`MAX_PASSES` times) and the
-edits are composed, so ``restore(restore(x)) == restore(x)``.
+first judged in parts of a few paragraphs (or lines): where clearly spun parts meet clearly clean
+ones (articles pasted together), each run of parts is a document of its own. The pass is repeated
+on its own output until nothing changes (at most :data:`MAX_PASSES` times) and the edits are
+composed, so ``restore(restore(x)) == restore(x)``.
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ FINGERPRINT_CONFIDENCE = 0.9
 #: a text of at least this many characters is judged in parts: articles pasted together, some spun
 #: and some not, each get their own verdict (a document's rate and gate would apply to all of it)
 LONG_TEXT = 12_000
-#: the parts judged: runs of whole paragraphs of at least this many characters
+#: the parts judged: runs of whole paragraphs (or lines, see _parts) of at least this many characters
 PART_CHARS = 1_500
 #: a part counts as spun at this edit score (stricter than a document's 0.5: a long text has many
 #: parts, and none of a clean one may look spun by chance) ...
@@ -393,12 +393,12 @@ class _Doc:
         bases = {t: math.log10(self.rate(t) / (1.0 - self.rate(t))) for t in self.cfg.tables}
         # a word the spinner put in several places: its occurrences are judged together (the
         # spinner swaps a word the same way throughout), shrunk towards the table's rate
-        groups: dict[tuple[str, ...], list[float]] = {}
-        for m in usable:
-            if self._thesaurus_only(m) and self._region(m) == "body":
-                groups.setdefault(m.spun, []).append(max(self.gains[id(m)]))
         word_base: dict[tuple[str, ...], float] = {}
         if POOL_PRIOR > 0 and self.evidence.edit_score >= POOL_MIN_SCORE:
+            groups: dict[tuple[str, ...], list[float]] = {}
+            for m in usable:
+                if self._thesaurus_only(m) and self._region(m) == "body":
+                    groups.setdefault(m.spun, []).append(max(self.gains[id(m)]))
             table_rate = self.decode_rates.get("thesaurus", self.evidence.rate)
             for spun, gs in groups.items():
                 if len(gs) >= 2:
