@@ -11,7 +11,19 @@ from __future__ import annotations
 from .config import Config
 from .edits import Edit, Explanation, apply_edits
 from .errors import TableError
-from .profile import Profile
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from .profile import Profile
+
+
+def __getattr__(name: str) -> object:
+    """``textfix.Profile`` is imported on first use (nothing is loaded at import)."""
+    if name == "Profile":
+        from .profile import Profile
+
+        return Profile
+    raise AttributeError(f"module 'textfix' has no attribute {name!r}")
 
 __all__ = ["Config", "Edit", "Explanation", "Profile", "TableError", "apply_edits", "explain", "learn",
            "restore", "spin_score", "__version__"]

@@ -72,6 +72,12 @@ def _num(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _canonical(e: Entry) -> Entry:
+    q = lambda x: float(_num(x))  # noqa: E731
+    return Entry(e.spun, e.original, q(e.weight), q(e.belief), int(e.seen), q(e.expected_spun), int(e.observed),
+                 q(e.expected), q(e.gain), e.source)
+
+
 @dataclass
 class Profile:
     """A learned spinner model: entries, plus how many of the texts looked spun.
@@ -87,6 +93,13 @@ class Profile:
     meta: dict[str, str] = field(default_factory=dict)
     _table: Table | None = field(default=None, repr=False, compare=False)
     _signature: tuple | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # values as the file writes them (4 significant digits), entries in file order: a profile
+        # in memory restores exactly as its saved copy does
+        self.entries = sorted((_canonical(e) for e in self.entries), key=lambda e: (e.spun, -e.weight, e.original))
+        self.spun_share = float(_num(self.spun_share))
+        self.survival = float(_num(self.survival))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -147,7 +160,7 @@ class Profile:
             if key not in ("name", "version", "source", "licence", "spun-share", "survival"):
                 lines.append(f"# {key}: {value}")
         lines.append(COLUMNS)
-        lines.extend(e.row() for e in sorted(self.entries, key=lambda e: (e.spun, -e.weight, e.original)))
+        lines.extend(e.row() for e in self.entries)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         os.replace(tmp, path)
