@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .profile import Entry, Profile
+from .profile import ANY, Entry, Profile
 
 __all__ = ["Counts", "estimate", "learn_texts", "SOURCES"]
 
@@ -79,6 +79,9 @@ EXCESS_CLIP = 6.0
 #: right 239 times and wrong 410 (belief >= 0.7: 424 right, 173 wrong); at 0.5 the folder got
 #: 612 restored / 528 wrong, at 0.7 581 / 442
 MIN_BELIEF = 0.7
+#: an original's body count is written to the profile when its evidence is at least this
+#: (log10 either way): weaker counts would not move a decision and only make the file long
+RATE_MIN_LLR = 0.3
 #: entries below this weight are not kept (they could not move a decision)
 MIN_WEIGHT = 0.05
 #: a word seen in excess of its expectation by this factor may be a spinner's output
@@ -395,6 +398,21 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         entries.append(Entry((s,), o, round(w, 4), round(b, 4), c[s], round(E(s), 2),
                              c.get(oo, 0) if len(o) == 1 else 0, round(E(oo), 2) if len(o) == 1 else 0.0,
                              round(mean_gain, 3), f"learned:{pairs[(s, o)]}"))
+    # 6. the rate of each original a shipped table could propose here, from its body count: a
+    #    word the body uses at its normal rate is none of this spinner's ("immutable")
+    base = math.log10(pi / (1 - pi))
+    rated: set[str] = set()
+    for s in c:
+        for o, _ in _candidates(s, ("phrases", "moby")):
+            if len(o) != 1 or o[0] in rated:
+                continue
+            rated.add(o[0])
+            llr = missing(o)
+            if abs(llr) < RATE_MIN_LLR:
+                continue
+            r = 1.0 / (1.0 + 10 ** -(base + llr))
+            entries.append(Entry(ANY, o, 0.0, round(r, 6), 0, 0.0, c.get(o[0], 0), round(E(o[0]), 2), 0.0,
+                                 "learned:counts"))
     profile = Profile(entries, 0.5, eps, {**_meta(counts, sources), **stats})
     profile = Profile(profile.entries, _spun_share(profile, counts), eps, profile.meta)
     if prior is not None:

@@ -117,13 +117,18 @@ def _log_weight(cand_weight: float, table: str) -> float:
 _LOG_WEIGHTS: dict[int, tuple] = {}
 
 
-def _log_weights(candidates: tuple) -> list[float]:
+def _log_weights(candidates: tuple, profile: Profile | None = None) -> list[float]:
     """``_log_weight`` of each candidate, memoised per candidate tuple (by identity: the lexicon
-    keeps one per spun phrase)."""
+    keeps one per spun phrase, and one lexicon per profile). With a profile, a shipped table's
+    candidate also gets the profile's count evidence for its original: a word the site's body text
+    uses at its normal rate is not one this spinner replaces."""
     hit = _LOG_WEIGHTS.get(id(candidates))
     if hit is not None and hit[0] is candidates:
         return hit[1]
     out = [_log_weight(c.weight, tb) for c, tb in candidates]
+    if profile is not None:
+        llr = profile.count_llr
+        out = [w if tb == "profile" else w + llr(c.words) for w, (c, tb) in zip(out, candidates)]
     if len(_LOG_WEIGHTS) > MEMO_ENTRIES:
         _LOG_WEIGHTS.clear()
     _LOG_WEIGHTS[id(candidates)] = (candidates, out)
@@ -333,7 +338,7 @@ class _Doc:
         region = self._region(m)
         chunk = self.chunks[self._chunk_of[m.i]]
         gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache, n)
-        log_weights = _log_weights(m.candidates)
+        log_weights = _log_weights(m.candidates, self.profile)
         if n is not None:
             m = Match(m.i, m.j, m.spun, m.candidates[:n])
         weighted = [g + w for g, w in zip(gains, log_weights)]
@@ -481,7 +486,7 @@ class _Doc:
                 # weighs little against a curated phrase)
                 top = odds[keep[0]]
                 left_out[id(nm)] = [odds[k] - top for k in order if k not in keep]
-                log_weights = _log_weights(m.candidates)
+                log_weights = _log_weights(m.candidates, self.profile)
                 prior[id(nm)] = [base[k] + log_weights[k] - freq_gap(m, c, tb)
                                  + LENGTH_COST * (len(c.words) - len(m.spun))
                                  for k, (c, tb) in zip(keep, nm.candidates)]

@@ -14,7 +14,8 @@ estimates them)::
     spun	original	weight	belief	seen	expected_spun	observed	expected	gain	source
     mentioned	said	0.94	0.999	412	21.3	0	198.0	1.21	learned:context
 
-One row per (spun, original) pair. ``weight`` is the share of the spun word's body occurrences
+One row per (spun, original) pair, and rows with spun ``*`` for originals alone (``belief``:
+the chance that this spinner replaces the word at all, from its body count). ``weight`` is the share of the spun word's body occurrences
 the model attributes to the original (what restoring uses); ``belief`` the probability that
 the spinner maps the original to the spun word at all; ``seen`` / ``expected_spun`` the spun
 word's body count and its expectation in clean text of that length; ``observed`` /
@@ -45,6 +46,9 @@ REQUIRED_KEYS = ("name", "version", "source", "licence")
 _TOKEN = regex.compile(r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*")
 _SOURCE = regex.compile(r"[a-z0-9][a-z0-9_.:-]*")
 MAX_TOKENS = 5
+#: the spun column of a row about an original alone: its rate (belief = the chance that the
+#: spinner replaces it) with its body count, whatever its outputs are
+ANY = ("*",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ class Profile:
     meta: dict[str, str] = field(default_factory=dict)
     _table: Table | None = field(default=None, repr=False, compare=False)
     _signature: tuple | None = field(default=None, repr=False, compare=False)
+    _llr: dict | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # values as the file writes them (4 significant digits), entries in file order: a profile
@@ -117,6 +122,8 @@ class Profile:
         if self._table is None:
             grouped: dict[str, list[Candidate]] = {}
             for e in self.entries:
+                if e.spun == ANY:
+                    continue
                 grouped.setdefault(" ".join(e.spun), []).append(
                     Candidate(e.original, max(1e-6, min(1.0, e.weight)), e.source.replace(":", "-")))
             meta = {"name": "profile", "version": self.meta.get("version", "1"),
@@ -131,7 +138,7 @@ class Profile:
         orig_llr: dict[str, float] = {}
         floor = math.log10(max(1e-4, self.survival))
         for e in self.entries:
-            if len(e.spun) != 1 or len(e.original) != 1:
+            if len(e.spun) != 1 or len(e.original) != 1 or e.spun == ANY:
                 continue
             w = min(0.99, max(0.0, e.weight * e.belief))
             s = e.spun[0]
@@ -139,6 +146,21 @@ class Profile:
             o = e.original[0]
             orig_llr[o] = min(orig_llr.get(o, 0.0), floor * e.belief)
         return spun_llr, orig_llr
+
+    def count_llr(self, original: tuple[str, ...]) -> float:
+        """log10 likelihood ratio, from the site's body counts, that the spinner replaces
+        ``original`` (against a word of its dictionary chosen blind): negative for a word the
+        body uses at its normal rate, 0 when the profile has no count of it."""
+        if self._llr is None:
+            pi = float(self.meta.get("dictionary-share", "0.1") or 0.1)
+            pi = min(0.5, max(1e-4, pi))
+            base = math.log10(pi / (1 - pi))
+            self._llr = {}
+            for e in self.entries:
+                if e.spun == ANY:
+                    b = min(1 - 1e-6, max(1e-6, e.belief))
+                    self._llr[e.original] = math.log10(b / (1 - b)) - base
+        return self._llr.get(original, 0.0)
 
     def signature_cached(self) -> tuple[dict[str, float], dict[str, float]]:
         if self._signature is None:
@@ -244,7 +266,8 @@ def _parse_row(line: str, where: str) -> Entry:
     fields = line.split("\t")
     if len(fields) != 10:
         raise TableError(f"{where}: expected 10 tab-separated fields, found {len(fields)}")
-    spun, orig = _phrase(fields[0], "spun", where), _phrase(fields[1], "original", where)
+    spun = ANY if fields[0] == "*" else _phrase(fields[0], "spun", where)
+    orig = _phrase(fields[1], "original", where)
     if spun == orig:
         raise TableError(f"{where}: {fields[0]!r} maps to itself")
     nums: list[float] = []
