@@ -59,11 +59,12 @@ def test_saved_profile_reproduces_the_edits(site, tmp_path):
         assert textfix.apply_edits(text, a.edits) == a.text
 
 
-def test_profile_edits_more_than_the_tables_alone(site):
-    text = SPUN[1]
-    with_p = textfix.explain(text, profile=site)
-    assert any(e.source.startswith("profile:") for e in with_p.edits)
-    assert len(with_p.edits) >= len(textfix.explain(text).edits)
+@pytest.mark.parametrize("phrase", ["A rare trip by Russia’s defense minister", "told reporters", "analysts said",
+                                    "according to state media"])
+def test_the_sites_profile_restores_the_examples(site, phrase):
+    both = "\n".join(textfix.restore(t, profile=site) for t in SPUN)
+    assert phrase in both
+    assert both.count(" mentioned") < sum(t.count(" mentioned") for t in SPUN) / 2  # most "mentioned"s are "said" again
 
 
 def test_clean_text_unchanged_with_a_spun_sites_profile(site):
