@@ -93,15 +93,15 @@ def test_profile_argument_checked():
 
 
 HEADER = ("# textfix-profile 1\n# name: site\n# version: 1\n# source: test\n# licence: MIT\n"
-          "spun\toriginal\tweight\tbelief\tseen\texpected_spun\tobserved\texpected\tgain\tsource\n")
+          "spun\toriginal\tweight\tbelief\tprior\tseen\texpected_spun\tobserved\texpected\tgain\tsource\n")
 
 
 @pytest.mark.parametrize("body, message", [
-    ("mentioned\tsaid\t1.5\t0.9\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: weight '1\.5' is not in \[0, 1\]"),
-    ("mentioned\tsaid\t0.5\t0.9\t3\n", r"p\.tsv:7: expected 10 tab-separated fields, found 5"),
-    ("Mentioned\tsaid\t0.5\t0.9\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: spun 'Mentioned'"),
-    ("said\tsaid\t0.5\t0.9\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: 'said' maps to itself"),
-    ("mentioned\tsaid\t0.5\t0.9\t3\t0.1\t0\t2\tx\tlearned\n", r"p\.tsv:7: gain 'x' is not a number"),
+    ("mentioned\tsaid\t1.5\t0.9\t0.3\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: weight '1\.5' is not in \[0, 1\]"),
+    ("mentioned\tsaid\t0.5\t0.9\t3\n", r"p\.tsv:7: expected 11 tab-separated fields, found 5"),
+    ("Mentioned\tsaid\t0.5\t0.9\t0.3\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: spun 'Mentioned'"),
+    ("said\tsaid\t0.5\t0.9\t0.3\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: 'said' maps to itself"),
+    ("mentioned\tsaid\t0.5\t0.9\t0.3\t3\t0.1\t0\t2\tx\tlearned\n", r"p\.tsv:7: gain 'x' is not a number"),
 ])
 def test_bad_rows_name_file_and_line(tmp_path, body, message):
     path = tmp_path / "p.tsv"
@@ -122,7 +122,7 @@ def test_bad_header(tmp_path):
 def test_hand_edited_profile_is_used(tmp_path):
     path = tmp_path / "p.tsv"
     path.write_text(HEADER.replace("# licence: MIT\n", "# licence: MIT\n# spun-share: 0.99\n")
-                    + "mentioned\tsaid\t0.95\t0.99\t30\t1\t0\t40\t1.5\tedited\n", encoding="utf-8")
+                    + "mentioned\tsaid\t0.95\t0.99\t0.3\t30\t1\t0\t40\t1.5\tedited\n", encoding="utf-8")
     p = Profile.load(path)
     text = SPUN[0]
     out = textfix.explain(text, profile=p)
