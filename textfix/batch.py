@@ -17,13 +17,14 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .config import Config
-from .fileio import AtomicWriter, InputError, describe_os_error, open_text
+from .fileio import AtomicWriter, FileChanged, InputError, describe_os_error, open_locked, open_text
 from .formats import UnifiedDiff, process
 
 __all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs"]
@@ -173,27 +174,18 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     spool = _Spool()
     writer: AtomicWriter | None = None
     finished = False
+    fp: BinaryIO | None = None
     try:
-        try:
-            if job.path == "-":
-                if stdin is None:  # pragma: no cover - programming error
-                    raise InputError("-: standard input is not available here")
-                fp: BinaryIO = stdin
-                close = False
-            else:
-                fp = open(job.path, "rb")
-                close = True
-        except OSError as exc:
-            raise InputError(f"{job.label}: cannot read: {describe_os_error(exc)}") from None
-        try:
-            writer = _process(job, fp, result, spool, sink, textfix.explain)
-        finally:
-            if close:
-                fp.close()
+        fp = _open_input(job, stdin)
+        # an input file stays open (and, --in-place, locked) until it is replaced
+        writer = _process(job, fp, result, spool, sink, textfix.explain)
         if writer is not None:
             if result.changed or not job.only_if_changed:
                 try:
                     writer.commit()
+                except FileChanged:
+                    raise InputError(f"{job.label}: changed by another program while textfix was "
+                                     f"restoring it; left as it is (run again)") from None
                 except OSError as exc:
                     raise InputError(f"{job.label}: cannot write {job.dest}: "
                                      f"{describe_os_error(exc)}") from None
@@ -216,11 +208,35 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     finally:
         if writer is not None:
             writer.abort()  # no-op after a commit
+        if fp is not None and fp is not stdin:
+            fp.close()
         if not finished:
             spool.discard()
             result.output = ""
             result.changed = False if result.written is None else result.changed
     return result
+
+
+def _in_place(job: Job) -> bool:
+    return job.only_if_changed and job.dest is not None and job.path != "-"
+
+
+def _wait_for_lock() -> None:
+    _check_interrupt()
+    time.sleep(0.05)
+
+
+def _open_input(job: Job, stdin: BinaryIO | None) -> BinaryIO:
+    if job.path == "-":
+        if stdin is None:  # pragma: no cover - programming error
+            raise InputError("-: standard input is not available here")
+        return stdin
+    try:
+        if _in_place(job):
+            return open_locked(job.path, _wait_for_lock)
+        return open(job.path, "rb")
+    except OSError as exc:
+        raise InputError(f"{job.label}: cannot read: {describe_os_error(exc)}") from None
 
 
 def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: BinaryIO | None,
@@ -246,8 +262,11 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             parent = os.path.dirname(job.dest)
             if parent:
                 os.makedirs(parent, exist_ok=True)
+            # --in-place replaces the file only if it is still the one read (see open_locked)
+            expect = os.fstat(fp.fileno()) if _in_place(job) else None
             writer = AtomicWriter(job.dest, backup=job.backup, umask=job.umask,
-                                  mode=None if job.only_if_changed else 0o666 & ~job.umask)
+                                  mode=None if job.only_if_changed else 0o666 & ~job.umask,
+                                  expect=expect)
         except OSError as exc:
             raise InputError(f"{job.label}: cannot write {job.dest}: {describe_os_error(exc)}") from None
     try:

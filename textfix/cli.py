@@ -428,6 +428,8 @@ class _Inputs:
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     walk_errors: list[str] = field(default_factory=list)
+    #: (label, label of the same file taken earlier) for each input skipped as a repeat
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         kinds = []
@@ -446,7 +448,23 @@ class _Inputs:
             raise UsageError("- (standard input) can be given only once")
 
     def __iter__(self) -> Iterator[tuple[str, Found]]:
-        """(argument, found file) pairs, in argument order, folders sorted."""
+        """(argument, found file) pairs, in argument order, folders sorted; each file once.
+
+        A file reached twice (given twice, inside a folder also given, or a hard link of another
+        input) is taken the first time only: two jobs on one file could both read the original,
+        and the second rewrite would then keep the first one's restored text as the backup.
+        """
+        seen: dict[tuple[int, int], str] = {}
+        for arg, f in self._all():
+            key = _file_key(f.path)
+            if key is not None and key in seen:
+                self.duplicates.append((_label(arg, f), seen[key]))
+                continue
+            if key is not None:
+                seen[key] = _label(arg, f)
+            yield arg, f
+
+    def _all(self) -> Iterator[tuple[str, Found]]:
         for arg, kind in zip(self.args, self.kinds):
             if kind == "stdin":
                 yield arg, Found("-", "-", None)
@@ -460,18 +478,34 @@ class _Inputs:
                     yield arg, f
 
     def count(self) -> int:
-        saved = self.stale, self.walk_errors
-        self.stale, self.walk_errors = [], []
+        saved = self.stale, self.walk_errors, self.duplicates
+        self.stale, self.walk_errors, self.duplicates = [], [], []
         try:
             return sum(1 for _ in self)
         finally:
-            self.stale, self.walk_errors = saved
+            self.stale, self.walk_errors, self.duplicates = saved
+
+    def report_duplicates(self, con: _Console) -> None:
+        for label, first in self.duplicates:
+            same = "given again" if label == first else f"the same file as {first}"
+            con.info(f"textfix: note: {label}: {same}; each file is processed once per run")
 
     def report_walk_errors(self, con: _Console, stats: _Stats) -> None:
         for msg in self.walk_errors:
             con.error(msg)
             stats.files += 1
             stats.failed += 1
+
+
+def _file_key(path: str) -> tuple[int, int] | None:
+    """What makes a file one file (device and inode), or None for stdin or a file not there."""
+    if path == "-":
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # run_job reports it
+    return st.st_dev, st.st_ino
 
 
 def _label(arg: str, f: Found) -> str:
@@ -614,6 +648,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     finally:
         con.stop()
     inputs.report_walk_errors(con, stats)
+    inputs.report_duplicates(con)
     if inputs.stale:
         con.info(f"textfix: note: {_plural(len(inputs.stale), 'temporary file')} left by an "
                  f"interrupted run (e.g. {inputs.stale[0]}) were skipped; they can be deleted")
@@ -771,6 +806,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     finally:
         con.stop()
     inputs.report_walk_errors(con, stats)
+    inputs.report_duplicates(con)
     if collect:
         if args.sort == "score":
             rows.sort(key=lambda r: (not r.ok, -r.spin_score, -r.edits))

@@ -20,12 +20,13 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["InputError", "DecodedStream", "open_text", "resolve_encoding", "AtomicWriter",
-           "iter_files", "is_temp_name", "DEFAULT_GLOBS", "READ_BLOCK"]
+__all__ = ["InputError", "FileChanged", "DecodedStream", "open_text", "resolve_encoding", "AtomicWriter",
+           "open_locked", "iter_files", "is_temp_name", "DEFAULT_GLOBS", "READ_BLOCK"]
 
 #: Bytes read from a file at a time.
 READ_BLOCK = 256 * 1024
@@ -40,6 +41,11 @@ _TEMP_RE = re.compile(r"^\..*\.textfix-[A-Za-z0-9_]+\.tmp$")
 
 class InputError(Exception):
     """An input that cannot be processed (not decodable, binary, unreadable). The message is one line."""
+
+
+class FileChanged(OSError):
+    """The file to be replaced is no longer the one that was read (another program or textfix run
+    changed it meanwhile); nothing was replaced, so no backup can hold anything but what was read."""
 
 
 def is_temp_name(name: str) -> bool:
@@ -199,12 +205,15 @@ class AtomicWriter:
 
     ``mode`` is given to the new file (default: ``dest``'s current mode, or 0666 less the umask).
     With ``backup``, the current ``dest`` is first kept as ``backup`` (a hard link when possible).
+    With ``expect`` (the ``os.fstat`` of the file that was read), ``commit()`` raises
+    :class:`FileChanged` instead of replacing a ``dest`` that is no longer that file, unchanged.
     """
 
     def __init__(self, dest: str, *, mode: int | None = None, backup: str | None = None,
-                 umask: int = 0o022) -> None:
+                 umask: int = 0o022, expect: os.stat_result | None = None) -> None:
         self.dest = dest
         self.backup = backup
+        self.expect = expect
         directory, name = os.path.split(dest)
         self._dir = directory or "."
         try:
@@ -237,8 +246,11 @@ class AtomicWriter:
         finally:
             fp.close()
         _maybe_crash("before-backup")
+        if self.expect is not None and not _same_version(os.stat(self.dest), self.expect):
+            raise FileChanged(errno.EBUSY, f"{self.dest} changed while it was being restored; "
+                                           f"left as it is")
         if self.backup is not None and self._old is not None:
-            _keep_backup(self.dest, self.backup)
+            _keep_backup(self.dest, self.backup, self.expect)
         _maybe_crash("before-rename")
         os.replace(self.tmp, self.dest)
         self._done = True
@@ -265,8 +277,25 @@ class AtomicWriter:
             self.abort()
 
 
-def _keep_backup(path: str, backup: str) -> None:
-    """Make ``backup`` a copy of ``path`` without a moment where ``backup`` is half-written."""
+def _same_version(st: os.stat_result, expect: os.stat_result) -> bool:
+    """True when ``st`` is the same file, same size and modification time, as ``expect``."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == \
+        (expect.st_dev, expect.st_ino, expect.st_size, expect.st_mtime_ns)
+
+
+def _keep_backup(path: str, backup: str, expect: os.stat_result | None = None) -> None:
+    """Make ``backup`` a copy of ``path`` without a moment where ``backup`` is half-written.
+
+    With ``expect``, the backup must be that very file (a hard link to it): if ``path`` was
+    replaced meanwhile, :class:`FileChanged` is raised and the old backup stays.
+    """
+    try:
+        if os.path.samestat(os.stat(path), os.stat(backup)):
+            # already a hard link of the file (rename() between two links of one file does
+            # nothing, which would leave the temporary name behind)
+            return
+    except FileNotFoundError:
+        pass
     directory = os.path.dirname(backup) or "."
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(backup)}{_TEMP_PREFIX}", suffix=".tmp",
                                dir=directory)
@@ -275,9 +304,15 @@ def _keep_backup(path: str, backup: str) -> None:
         os.unlink(tmp)
         try:
             os.link(path, tmp)
+            kept = tmp  # the very file now under path
         except OSError:
             shutil.copy2(path, tmp)
+            kept = path
+        if expect is not None and not _same_version(os.stat(kept), expect):
+            raise FileChanged(errno.EBUSY, f"{path} changed while it was being restored; left as it is")
         os.replace(tmp, backup)
+        if os.path.lexists(tmp):  # backup was another link of the same file after all
+            os.unlink(tmp)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -297,6 +332,42 @@ def _fsync_dir(directory: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def open_locked(path: str, wait: Callable[[], None] | None = None) -> BinaryIO:
+    """Open ``path`` for reading, holding an exclusive ``flock`` on it until the file is closed.
+
+    ``--in-place`` holds this lock from reading a file to replacing it, so two textfix runs on one
+    file take turns: the second waits, then reads what the first wrote (and its backup never
+    receives restored text). Where the path was replaced while waiting, the new file is opened
+    and locked. ``wait()`` is called between attempts (it may raise to give up). Where locks are
+    not available the file is opened unlocked; ``AtomicWriter(expect=...)`` still refuses to
+    replace a file that changed since it was read.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return open(path, "rb")
+    while True:
+        fp = open(path, "rb")
+        try:
+            while True:
+                try:
+                    fcntl.flock(fp.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if wait is not None:
+                        wait()
+                    else:
+                        time.sleep(0.05)
+                except OSError:  # e.g. a file system without locks
+                    return fp
+            if os.path.samestat(os.fstat(fp.fileno()), os.stat(path)):
+                return fp
+        except BaseException:
+            fp.close()
+            raise
+        fp.close()  # replaced while we waited: lock the new file instead
 
 
 def describe_os_error(exc: OSError) -> str:
