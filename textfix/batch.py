@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,8 @@ from .config import Config
 from .fileio import AtomicWriter, FileChanged, InputError, describe_os_error, open_locked, open_text
 from .formats import UnifiedDiff, process
 
-__all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs"]
+__all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs", "request_stop",
+           "stop_requested", "reset_stop"]
 
 
 def default_jobs() -> int:
@@ -109,12 +111,30 @@ class Interrupted(Exception):
     """The run was interrupted (Ctrl-C, SIGTERM) while a file was being processed."""
 
 
+#: Set when the run is to stop (a signal in a worker; in the main process, ``request_stop()``):
+#: the file being processed is abandoned at the next safe point and left as it was.
 _interrupted = False
 
 
 def _check_interrupt() -> None:
     if _interrupted:
         raise Interrupted()
+
+
+def request_stop() -> None:
+    """Ask the jobs of this process (and, through :func:`run_jobs`, its workers) to stop."""
+    global _interrupted
+    _interrupted = True
+
+
+def stop_requested() -> bool:
+    return _interrupted
+
+
+def reset_stop() -> None:
+    """Forget an earlier stop (a new run in the same process)."""
+    global _interrupted
+    _interrupted = False
 
 
 def _unlink(path: str) -> None:
@@ -347,26 +367,56 @@ def _same_file(a: str, b: str) -> bool:
 
 # --------------------------------------------------------------------------- many jobs
 
+#: Seconds a stopping worker may take to reach a safe point before it is killed (its temporary
+#: file is then removed by the main process).
+STOP_GRACE = 10.0
+#: How often the main process checks for a stop while it waits for a result, and workers check
+#: that their parent is alive.
+POLL = 0.1
+
+_busy = False  # a worker is inside a job
+#: How the main process tells its workers to stop (not SIGTERM, which nohup may have ignored).
+_STOP_SIGNAL = getattr(signal, "SIGUSR1", signal.SIGTERM)
+
+
 def _worker_init() -> None:
-    """Workers note Ctrl-C / SIGTERM and stop at the next safe point (no half-written files)."""
+    """Workers note Ctrl-C / SIGTERM and stop at the next safe point (no half-written files), and
+    exit when the main process dies (``kill -9``): they are never left running on their own."""
     def stop(signum: int, frame: object) -> None:
-        global _interrupted
-        _interrupted = True
+        request_stop()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(sig) is not signal.SIG_IGN:  # e.g. nohup, or "&" in a script
             signal.signal(sig, stop)
+    signal.signal(_STOP_SIGNAL, stop)  # the main process's own "stop now"
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True,
+                     name="textfix-watch-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit once the parent is gone: first let the current job stop at a safe point."""
+    while os.getppid() == parent:
+        time.sleep(POLL)
+    request_stop()
+    deadline = time.monotonic() + STOP_GRACE
+    while _busy and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os._exit(1)
 
 
 def _run_in_worker(job: Job) -> Result:
+    global _busy
     if _interrupted:
         return Result(job.label, ok=False, error=f"{job.label}: not processed (interrupted)",
                       interrupted=True)
+    _busy = True
     try:
         return run_job(job)
     except Interrupted:
         return Result(job.label, ok=False, error=f"{job.label}: interrupted, left unchanged",
                       interrupted=True)
+    finally:
+        _busy = False
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -395,8 +445,13 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
     At most ``8 * workers`` jobs are in flight. If a worker process dies, the files it may have
     been working on are reported as failed (they were not changed: writes are atomic) and a new
     pool takes over, at most ``max_restarts`` times; after that the remaining files are reported
-    as not processed. ``KeyboardInterrupt`` propagates after in-flight jobs have stopped.
-    Jobs for which ``local(job)`` is true (standard input) run in this process with ``run_local``.
+    as not processed. Jobs for which ``local(job)`` is true (standard input) run in this process
+    with ``run_local``.
+
+    The run stops on :func:`request_stop` (checked every :data:`POLL` seconds), on
+    ``KeyboardInterrupt``, or when a worker was interrupted (someone signalled it): the workers
+    are told to stop at their next safe point, the files they completed are still yielded (so a
+    summary matches the disk), and then :class:`Interrupted` is raised.
     """
     it = iter(jobs)
     window = max(4, 8 * workers)
@@ -410,10 +465,9 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
 
     pool = new_pool()
     started = False
-    current: tuple[Job, cf.Future[Result]] | None = None
     try:
         while True:
-            while not exhausted and len(pending) < window:
+            while not exhausted and len(pending) < window and not _interrupted:
                 try:
                     job = next(it)
                 except StopIteration:
@@ -422,8 +476,8 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 try:
                     if local is not None and run_local is not None and local(job):
                         done: cf.Future[Result] = cf.Future()
-                        done.set_result(run_local(job))
                         pending.append((job, done))
+                        done.set_result(run_local(job))
                     else:
                         pending.append((job, pool.submit(_run_in_worker, job)))
                 except cf.process.BrokenProcessPool:
@@ -434,7 +488,10 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                     on_pool_start()
             if not pending:
                 return
-            job, fut = current = pending.popleft()
+            job, fut = pending[0]
+            if not _wait(fut):
+                raise Interrupted()
+            pending.popleft()
             try:
                 result = fut.result()
             except cf.process.BrokenProcessPool:
@@ -442,15 +499,13 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 # was changed. Report them and carry on with a fresh pool.
                 broken = [(job, fut)] + list(pending)
                 pending.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
+                _shutdown(pool)
                 restarts += 1
                 give_up = restarts > max_restarts
                 if on_pool_stop is not None:
                     on_pool_stop()
                 for j, f in broken:
-                    res = None
-                    if f.done() and not f.cancelled() and f.exception() is None:
-                        res = f.result()
+                    res = _done_result(f)
                     if res is None:
                         _cleanup_temp_files(j)
                         res = Result(j.label, ok=False,
@@ -465,34 +520,91 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 pool = new_pool()
                 started = False
                 continue
-            current = None
+            if result.interrupted:
+                raise Interrupted()  # a worker was signalled: the whole run stops
             yield result
-    except KeyboardInterrupt:
-        # Ctrl-C while waiting: let the workers stop at their next safe point, then report the
-        # files that were still completed (in order), so the summary matches the disk.
-        in_flight = ([current] if current is not None else []) + list(pending)
-        for _, fut in in_flight:
-            fut.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for _, fut in in_flight:
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                late = fut.result()
-                if not late.interrupted:
-                    yield late
-        raise
-    except BaseException:
+    except (KeyboardInterrupt, Interrupted):
+        # Stop the workers at their next safe point, then report the files that were still
+        # completed (in order), so the summary matches the disk.
+        _stop_workers(pool, pending)
         for _, fut in pending:
-            fut.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+            late = _done_result(fut)
+            if late is not None and not late.interrupted:
+                yield late
+        pending.clear()
+        raise Interrupted() from None
+    except BaseException:  # GeneratorExit (the caller stopped reading) or a bug
+        _stop_workers(pool, pending)
         for _, fut in pending:
-            if fut.done() and not fut.cancelled():
-                try:
-                    fut.result().discard_output()
-                except BaseException:
-                    pass
+            late = _done_result(fut)
+            if late is not None:
+                late.discard_output()
+        pending.clear()
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _shutdown(pool)
+
+
+def _wait(fut: cf.Future[Result]) -> bool:
+    """Wait for ``fut``; False as soon as a stop is requested instead. Never raises for a signal:
+    a ``KeyboardInterrupt`` inside the pool's own code can leave it hanging (an unfinished
+    shutdown), so signal handlers here only set a flag."""
+    while not _interrupted:
+        try:
+            cf.wait([fut], timeout=POLL)
+        except InterruptedError:  # pragma: no cover - retried by Python itself
+            continue
+        if fut.done():
+            return True
+    return fut.done()
+
+
+def _done_result(fut: cf.Future[Result]) -> Result | None:
+    if fut.done() and not fut.cancelled() and fut.exception() is None:
+        return fut.result()
+    return None
+
+
+def _worker_pids(pool: cf.ProcessPoolExecutor) -> list[int]:
+    procs = getattr(pool, "_processes", None) or {}  # not public, but stable since Python 3.2
+    return [p.pid for p in list(procs.values()) if p.pid is not None and p.is_alive()]
+
+
+def _signal_workers(pool: cf.ProcessPoolExecutor, sig: int) -> None:
+    for pid in _worker_pids(pool):
+        try:
+            os.kill(pid, sig)  # type: ignore[arg-type]
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor, pending: deque[tuple[Job, cf.Future[Result]]]) -> None:
+    """Make every in-flight job end quickly without cancelling futures (a cancelled future the
+    pool still completes kills its management thread with InvalidStateError, and the run hangs):
+    the stop signal makes a worker stop its file at the next safe point and answer the queued jobs with
+    "not processed". A worker that takes longer than :data:`STOP_GRACE` is killed and the
+    temporary files of its jobs are removed."""
+    _signal_workers(pool, _STOP_SIGNAL)
+    deadline = time.monotonic() + STOP_GRACE
+    for _, fut in pending:
+        while not fut.done() and time.monotonic() < deadline:
+            try:
+                cf.wait([fut], timeout=POLL)
+            except BaseException:  # a second Ctrl-C: keep stopping
+                pass
+    if any(not fut.done() for _, fut in pending):
+        _signal_workers(pool, signal.SIGKILL)
+        for job, fut in pending:
+            if not fut.done():
+                _cleanup_temp_files(job)
+
+
+def _shutdown(pool: cf.ProcessPoolExecutor) -> None:
+    try:
+        pool.shutdown(wait=True)
+    except BaseException:  # pragma: no cover - a second signal while shutting down
+        _signal_workers(pool, signal.SIGKILL)
+        pool.shutdown(wait=False)
 
 
 def _failed_future(job: Job) -> cf.Future[Result]:

@@ -22,7 +22,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import __version__
-from .batch import Job, Result, run_job, run_jobs, default_jobs
+from . import batch
+from .batch import Interrupted, Job, Result, run_job, run_jobs, default_jobs
 from .config import SCORER_NAMES, TABLE_NAMES, Config
 from .fileio import DEFAULT_GLOBS, Found, InputError, iter_files, open_text, resolve_encoding
 from .formats import FORMATS, format_for_path
@@ -33,7 +34,9 @@ EXIT_OK = 0
 EXIT_CHANGED = 1       # --check: something would change
 EXIT_USAGE = 2         # bad command line
 EXIT_FAILED = 3        # some inputs could not be processed
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C): 128 + 2
+EXIT_BROKEN_PIPE = 141  # standard output closed (e.g. "| head"): 128 + SIGPIPE
+EXIT_TERMINATED = 143   # SIGTERM: 128 + 15
 
 EXIT_CODES = """\
 exit status:
@@ -285,23 +288,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    _Stop.reset()
+    old_handlers = _install_signal_handlers()
     try:
-        return args.func(args)
+        rc = args.func(args)
     except UsageError as exc:
         print(f"textfix {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("textfix: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (KeyboardInterrupt, Interrupted):
+        print(f"textfix: {_Stop.message()}" if _Stop.signum else "textfix: interrupted", file=sys.stderr)
+        return _Stop.status() if _Stop.signum else EXIT_INTERRUPTED
     except _LoadError as exc:
         print(f"textfix: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
-        # the reader went away (e.g. "| head"): stop quietly
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        _stdout_closed()
+        rc = EXIT_BROKEN_PIPE
+    finally:
+        _restore_signal_handlers(old_handlers)
+    if _Stop.signum:  # a signal came after the last check: the run may be incomplete
+        return _Stop.status()
+    if _Stop.pipe_closed:  # the output is incomplete, whatever else happened
+        return EXIT_BROKEN_PIPE
+    return rc
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -328,12 +337,51 @@ def _encoding(name: str) -> str:
 # --------------------------------------------------------------------------- output helpers
 
 def _write_stdout(text: str) -> None:
+    """Print ``text`` as UTF-8 (file names that are not UTF-8 are escaped before this); once the
+    reader has gone (``| head``), nothing more is printed and the run stops (exit 141)."""
+    if _Stop.pipe_closed:
+        return
     buf = getattr(sys.stdout, "buffer", None)
-    if buf is None:
-        sys.stdout.write(text)
-    else:
+    try:
+        if buf is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            buf.write(text.encode("utf-8", "backslashreplace"))
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _write_stdout_bytes(data: bytes) -> None:
+    if _Stop.pipe_closed:
+        return
+    out = getattr(sys.stdout, "buffer", None)
+    try:
+        if out is None:
+            sys.stdout.write(data.decode("utf-8", "replace"))
+        else:
+            out.write(data)
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _flush_stdout() -> None:
+    try:
         sys.stdout.flush()
-        buf.write(text.encode("utf-8"))
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _stdout_closed() -> None:
+    """The reader of standard output went away: print nothing more, stop at the next safe point
+    (files are never left half-written), exit 141 as a tool killed by SIGPIPE would."""
+    _Stop.pipe_closed = True
+    batch.request_stop()
+    # later writes, and Python's own flush at exit, must not fail again
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _stderr_is_tty() -> bool:
@@ -610,17 +658,13 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             stats.add(result)
             if result.ok:
                 sink.seek(0)
-                out = getattr(sys.stdout, "buffer", None)
-                sys.stdout.flush()
-                while True:
+                _flush_stdout()
+                while not _Stop.pipe_closed:
                     block = sink.read(1 << 20)
                     if not block:
                         break
-                    if out is None:
-                        sys.stdout.write(block.decode("utf-8", "replace"))
-                    else:
-                        out.write(block)
-                sys.stdout.flush()
+                    _write_stdout_bytes(block)
+                _flush_stdout()
             else:
                 con.error(result.error)
         _print_warnings(con, result)
@@ -643,19 +687,20 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             _print_warnings(con, result)
             for part in result.take_output():
                 _write_stdout(part)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         interrupted = True
     finally:
         con.stop()
+    _flush_stdout()
     inputs.report_walk_errors(con, stats)
     inputs.report_duplicates(con)
     if inputs.stale:
         con.info(f"textfix: note: {_plural(len(inputs.stale), 'temporary file')} left by an "
                  f"interrupted run (e.g. {inputs.stale[0]}) were skipped; they can be deleted")
     _summary(con, stats, args, "clean")
-    if interrupted:
-        con.error("interrupted; files not yet processed were left as they are")
-        return EXIT_INTERRUPTED
+    if interrupted or _Stop.pipe_closed:
+        con.error(_Stop.message())
+        return _Stop.status()
     if stats.failed:
         return EXIT_FAILED
     if args.check and stats.changed:
@@ -684,21 +729,22 @@ def _run(args: argparse.Namespace, inputs: _Inputs, jobs_fn, con: _Console) -> I
     first = list(_take(jobs, 2))
     if first:
         _warm_up(first[0].config)
-    old_term = _on_sigterm()
-    try:
+    def local(job: Job) -> Result:
+        with _raise_on_signal(job.path == "-"):  # a read of a terminal or pipe may block
+            return run_job(job, stdin=_stdin_binary() if job.path == "-" else None)
+
+    with _raise_on_signal(False):
         if workers > 1 and len(first) > 1:
             gen = run_jobs(itertools.chain(first, jobs), workers, on_pool_start=con.start,
-                           on_pool_stop=con.stop,
-                           local=lambda job: job.path == "-",
-                           run_local=lambda job: run_job(job, stdin=_stdin_binary()))
+                           on_pool_stop=con.stop, local=lambda job: job.path == "-", run_local=local)
             with contextlib.closing(gen):
                 yield from gen
         else:
             con.start()
             for job in itertools.chain(first, jobs):
-                yield run_job(job, stdin=_stdin_binary() if job.path == "-" else None)
-    finally:
-        _restore_sigterm(old_term)
+                if batch.stop_requested():
+                    raise Interrupted()
+                yield local(job)
 
 
 def _take(it: Iterator[Job], n: int) -> Iterator[Job]:
@@ -727,21 +773,80 @@ def _warm_up(config: Config) -> None:
     gc.freeze()
 
 
-def _on_sigterm() -> object:
-    """Treat SIGTERM like Ctrl-C (stop cleanly) while a run is going on."""
-    def handler(signum: int, frame: object) -> None:
+class _Stop:
+    """Why the run stops early, if it does: a signal (its number) or a closed standard output.
+
+    The handlers of SIGINT and SIGTERM only note the signal and ask the jobs to stop at their
+    next safe point (a file is never left half-written). They raise ``KeyboardInterrupt`` only
+    where that is safe and needed (a blocking read of standard input, explain, one file to
+    stdout); never inside the process pool, whose own code can hang after one.
+    """
+
+    signum = 0
+    pipe_closed = False
+    raise_now = True
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.signum, cls.pipe_closed, cls.raise_now = 0, False, True
+        batch.reset_stop()
+
+    @classmethod
+    def status(cls) -> int:
+        if cls.signum:
+            return 128 + cls.signum
+        if cls.pipe_closed:
+            return EXIT_BROKEN_PIPE
+        return EXIT_TERMINATED  # a worker process was signalled
+
+    @classmethod
+    def message(cls) -> str:
+        if cls.signum:
+            why = "interrupted" if cls.signum == signal.SIGINT else f"stopped by {signal.Signals(cls.signum).name}"
+        elif cls.pipe_closed:
+            why = "standard output was closed (broken pipe): stopped"
+        else:
+            why = "stopped: a worker process was terminated"
+        return f"{why}; files not yet processed were left as they are"
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _Stop.signum = signum
+    batch.request_stop()
+    if _Stop.raise_now:
         raise KeyboardInterrupt
 
+
+def _install_signal_handlers() -> list[tuple[int, object]]:
+    old = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            prev = signal.getsignal(sig)
+            if prev is signal.SIG_IGN:  # nohup, or "&" in a script: stay immune
+                continue
+            signal.signal(sig, _on_signal)
+            old.append((sig, prev))
+        except ValueError:  # not the main thread (an embedding program)
+            pass
+    return old
+
+
+def _restore_signal_handlers(old: list[tuple[int, object]]) -> None:
+    for sig, prev in old:
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(sig, prev)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def _raise_on_signal(allowed: bool) -> Iterator[None]:
+    """Allow (or forbid) a signal to raise ``KeyboardInterrupt`` right away in this block."""
+    saved, _Stop.raise_now = _Stop.raise_now, allowed
     try:
-        return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        return None
-
-
-def _restore_sigterm(old: object) -> None:
-    if old is not None:
-        with contextlib.suppress(ValueError):
-            signal.signal(signal.SIGTERM, old)  # type: ignore[arg-type]
+        if allowed and _Stop.signum:
+            raise KeyboardInterrupt
+        yield
+    finally:
+        _Stop.raise_now = saved
 
 
 def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: str) -> None:
@@ -801,7 +906,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                 rows.append(r)
             else:
                 _scan_row(args, writer, r)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         interrupted = True
     finally:
         con.stop()
@@ -817,9 +922,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         else:
             for r in rows:
                 _scan_row(args, writer, r)
+    _flush_stdout()
     _summary(con, stats, args, "scan")
-    if interrupted:
-        return EXIT_INTERRUPTED
+    if interrupted or _Stop.pipe_closed:
+        con.error(_Stop.message())
+        return _Stop.status()
     return EXIT_FAILED if stats.failed else EXIT_OK
 
 
