@@ -217,3 +217,29 @@ def test_broken_pipe_in_scan_and_explain(tmp_path):
         # scan prints a row per file as it goes; explain may have printed all before the close
         assert proc.returncode == 141 or (args[0] == "explain" and proc.returncode == 0), err
         assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+# --------------------------------------------------------------------------- odd inputs
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems require UTF-8 names")
+def test_file_name_that_is_not_utf8(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    raw = os.fsencode(d) + b"/caf\xe9.txt"
+    with open(raw, "wb") as fh:
+        fh.write(SPUN.encode())
+    for args in (["scan", d], ["scan", "--csv", d], ["clean", "--diff", d]):
+        p = sub(*args, timeout=120)
+        assert p.returncode == 0 and b"Traceback" not in p.stderr, p.stderr
+        assert raw in p.stdout  # the name's own bytes, as ls prints them
+    for args in (["scan", "--jsonl", d], ["clean", "--jsonl", d]):
+        p = sub(*args, timeout=120)
+        assert p.returncode == 0 and b"Traceback" not in p.stderr, p.stderr
+        p.stdout.decode("utf-8")  # valid UTF-8
+        row = json.loads(p.stdout.splitlines()[0])
+        assert os.fsencode(row["path"]) == raw  # \udcXX escapes give the bytes back
+    p = sub("clean", "--in-place", "--backup", ".orig", d, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert open(raw, "rb").read() == textfix.restore(SPUN).encode()
+    p = sub("clean", "--jsonl", d / "missing\udce9.txt", timeout=120)
+    assert p.returncode == 3 and b"Traceback" not in p.stderr and b"missing\\xe9.txt" in p.stderr

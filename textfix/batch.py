@@ -14,6 +14,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -29,7 +30,7 @@ from .fileio import AtomicWriter, FileChanged, InputError, describe_os_error, op
 from .formats import UnifiedDiff, process
 
 __all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs", "request_stop",
-           "stop_requested", "reset_stop"]
+           "stop_requested", "reset_stop", "json_text"]
 
 
 def default_jobs() -> int:
@@ -82,7 +83,7 @@ class Result:
                 yield self.output
             return
         try:
-            with open(self.spool_path, encoding="utf-8", newline="") as fp:
+            with open(self.spool_path, encoding="utf-8", errors="surrogateescape", newline="") as fp:
                 while True:
                     part = fp.read(1 << 20)
                     if not part:
@@ -137,6 +138,18 @@ def reset_stop() -> None:
     _interrupted = False
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(obj: object) -> str:
+    """``json.dumps`` keeping non-ASCII text as it is, except lone surrogates (the undecodable
+    bytes of a file name that is not UTF-8, as ``os.fsdecode`` gives them), which become
+    ``\\udcXX`` escapes: valid JSON in UTF-8, and ``os.fsencode(json.loads(...))`` gives back
+    the name's bytes."""
+    text = json.dumps(obj, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _unlink(path: str) -> None:
     try:
         os.unlink(path)
@@ -162,7 +175,8 @@ class _Spool:
         self.size += len(text)
         if self.size > self.limit:
             fd, self.path = tempfile.mkstemp(prefix="textfix-report-", suffix=".tmp")
-            self.fp = open(fd, "w", encoding="utf-8", newline="")
+            # a file name that is not UTF-8 (surrogate escapes) goes through as its own bytes
+            self.fp = open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="")
             self.fp.write("".join(self.parts))
             self.parts = []
 
@@ -298,7 +312,7 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         new_name = job.dest if job.dest is not None and not job.only_if_changed else job.label
         diff = UnifiedDiff(job.label, new_name, spool.write) if job.diff else None
         if job.report:  # streamed: a huge file's edits never pile up in memory
-            spool.write(json.dumps({"path": job.label, "format": job.fmt}, ensure_ascii=False)[:-1]
+            spool.write(json_text({"path": job.label, "format": job.fmt})[:-1]
                         + ', "edits": [')
         n_reported = 0
         notes: list[str] = []
@@ -310,7 +324,7 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
                 result.edits += len(piece.edits)
                 if job.report:
                     for e in piece.edits:
-                        spool.write((", " if n_reported else "") + json.dumps(e, ensure_ascii=False))
+                        spool.write((", " if n_reported else "") + json_text(e))
                         n_reported += 1
             for score, weight in piece.scores:
                 total_s += score * weight
@@ -343,7 +357,7 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         result.bytes_read = stream.bytes_read
         if job.report:
             tail = {"spin_score": result.spin_score, "changed": result.changed, "notes": notes}
-            spool.write("], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
+            spool.write("], " + json_text(tail)[1:] + "\n")
         done, writer = writer, None
         return done
     finally:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from . import batch
-from .batch import Interrupted, Job, Result, run_job, run_jobs, default_jobs
+from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
 from .config import SCORER_NAMES, TABLE_NAMES, Config
 from .fileio import DEFAULT_GLOBS, Found, InputError, iter_files, open_text, resolve_encoding
 from .formats import FORMATS, format_for_path
@@ -347,9 +347,25 @@ def _write_stdout(text: str) -> None:
             sys.stdout.write(text)
         else:
             sys.stdout.flush()
-            buf.write(text.encode("utf-8", "backslashreplace"))
+            buf.write(_encode_out(text))
     except BrokenPipeError:
         _stdout_closed()
+
+
+def _encode_out(text: str) -> bytes:
+    """UTF-8; a file name that is not UTF-8 is printed as its own bytes, as ``ls`` does."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        return text.encode("utf-8", "backslashreplace")
+
+
+def printable(text: str) -> str:
+    """``text`` for a terminal or a message: the bytes of a name that is not UTF-8 as ``\\xNN``."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _write_stdout_bytes(data: bytes) -> None:
@@ -457,6 +473,7 @@ class _Console:
             self._print(msg)
 
     def _print(self, msg: str) -> None:
+        msg = printable(msg)
         if self.progress is not None:
             self.progress.console.print(msg, markup=False, highlight=False, soft_wrap=True)
         else:
@@ -646,7 +663,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         stats.files += 1
         stats.failed += 1
         if args.jsonl:
-            _write_stdout(json.dumps({"path": m, "error": f"{m}: no such file or folder"}) + "\n")
+            _write_stdout(json_text({"path": m, "error": f"{m}: no such file or folder"}) + "\n")
 
     if to_stdout:
         if inputs.kinds[0] == "missing":
@@ -679,8 +696,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             if not result.ok:
                 con.error(result.error)
                 if args.jsonl:
-                    _write_stdout(json.dumps({"path": result.label, "error": result.error},
-                                             ensure_ascii=False) + "\n")
+                    _write_stdout(json_text({"path": result.label, "error": result.error}) + "\n")
                 continue
             if args.check and result.changed:
                 con.info(f"would change {result.label} ({_plural(result.edits, 'edit')})")
@@ -949,7 +965,7 @@ def _scan_row(args: argparse.Namespace, writer: object, r: Result) -> None:
             obj.update(spin_score=r.spin_score, edits=r.edits)
         else:
             obj["error"] = r.error
-        _write_stdout(json.dumps(obj, ensure_ascii=False) + "\n")
+        _write_stdout(json_text(obj) + "\n")
     elif writer is not None:
         if r.ok:
             writer.writerow([r.label, f"{r.spin_score:.4f}", r.edits, ""])  # type: ignore[attr-defined]
@@ -969,10 +985,10 @@ def _scan_table(rows: list[Result]) -> None:
     t.add_column("file", overflow="fold")
     for r in rows:
         if not r.ok:
-            t.add_row("", "", f"[red]{_esc(r.error)}[/red]")
+            t.add_row("", "", f"[red]{_esc(printable(r.error))}[/red]")
             continue
         style = "red" if r.spin_score >= 0.5 else ("yellow" if r.spin_score >= 0.2 else "green")
-        t.add_row(f"[{style}]{r.spin_score:.3f}[/{style}]", str(r.edits), _esc(r.label))
+        t.add_row(f"[{style}]{r.spin_score:.3f}[/{style}]", str(r.edits), _esc(printable(r.label)))
     Console().print(t)
 
 
@@ -1017,7 +1033,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         obj = {"spin_score": round(ex.spin_score, 4), "text": ex.text,
                "edits": [dict(e.to_dict(), line=ln, column=col) for e, (ln, col) in zip(edits, positions)],
                "notes": list(ex.notes)}
-        _write_stdout(json.dumps(obj, ensure_ascii=False) + "\n")
+        _write_stdout(json_text(obj) + "\n")
         return EXIT_OK
     lines = _explain_lines(text, ex, edits, positions, config, args.context)
     if _stdout_is_tty():
