@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from test_cli import tf  # noqa: F401 - the in-process runner fixture
+
 import textfix
 from test_cli import CLEAN, REPO, SPUN, sub, tree
 
@@ -243,3 +245,63 @@ def test_file_name_that_is_not_utf8(tmp_path):
     assert open(raw, "rb").read() == textfix.restore(SPUN).encode()
     p = sub("clean", "--jsonl", d / "missing\udce9.txt", timeout=120)
     assert p.returncode == 3 and b"Traceback" not in p.stderr and b"missing\\xe9.txt" in p.stderr
+
+
+def _page() -> str:
+    return ("<html><head><style>/* A uncommon journey final 12 months */</style></head><body>"
+            "<!-- A uncommon journey by the protection minister final week -->"
+            f"<p>{SPUN}</p></body></html>")
+
+
+def _dump(tmp_path: Path) -> Path:
+    f = tmp_path / "dump.jsonl"
+    rows = [{"id": i, "text": CLEAN} for i in range(9)]
+    rows.insert(5, {"id": "spun", "text": SPUN})
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return f
+
+
+def _clean_edits(tf, path: Path) -> list[tuple]:
+    r = tf("clean", "--jsonl", path)
+    return [(e["start"], e["end"], e["original"], e["line"]) for e in json.loads(r.text)["edits"]]
+
+
+def test_explain_file_makes_the_edits_clean_makes(tf, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(_page(), encoding="utf-8")
+    obj = json.loads(tf("explain", "--json", page).text)
+    assert [(e["start"], e["end"], e["original"], e["line"]) for e in obj["edits"]] == _clean_edits(tf, page)
+    comment_end = _page().index("-->")
+    assert obj["edits"] and all(e["start"] > comment_end for e in obj["edits"])  # not in the comment
+    assert obj["text"] == tf("clean", page).text
+    plain = tf("explain", page).text
+    assert "uncommon -> rare] journey by the protection" not in plain
+
+    dump = _dump(tmp_path)
+    obj = json.loads(tf("explain", "--json", dump).text)
+    assert [(e["start"], e["end"], e["original"], e["line"]) for e in obj["edits"]] == _clean_edits(tf, dump)
+    assert {e["line"] for e in obj["edits"]} == {6}
+    assert [r["line"] for r in obj["records"] if r["spin_score"] >= 0.5] == [6]
+    plain = tf("explain", dump).text
+    assert plain.startswith("10 records, 1 look spun")
+    assert "\nline 6: spin score 1.00 (looks spun)" in plain
+
+
+def test_explain_says_when_a_file_name_does_not_exist(tf, tmp_path):
+    for name in ("typo.tx", str(tmp_path / "nothere"), "notes/today"):
+        r = tf("explain", name)
+        assert r.rc == 3 and f"{name}: no such file" in r.err
+    r = tf("explain", "The protection minister final week")  # a sentence is text
+    assert r.rc == 0 and r.err == ""
+
+
+def test_scan_judges_json_lines_records(tf, tmp_path):
+    dump = _dump(tmp_path)
+    r = tf("scan", "--jsonl", dump)
+    row = json.loads(r.text)
+    assert row["spin_score"] >= 0.5 and (row["records"], row["spun_records"]) == (10, 1)
+    assert "1 look spun (1 of 10 JSON Lines records)" in r.err
+    r = tf("scan", "--records", "--threshold", "0.5", dump)
+    assert [x.split("\t")[1:] for x in r.text.splitlines()] == [[str(row["edits"]), f"{dump}:6"]]
+    rows = [json.loads(x) for x in tf("scan", "--records", "--jsonl", dump).text.splitlines()]
+    assert [x["line"] for x in rows] == list(range(1, 11))

@@ -57,6 +57,8 @@ class Job:
     diff: bool = False              # build a unified diff
     report: bool = False            # build the per-file JSON report
     umask: int = 0o022
+    record_rows: bool = False       # JSON Lines: keep each record's score (scan --records)
+    spun_at: float = 0.5            # JSON Lines: a record at this score or above counts as spun
 
 
 @dataclass
@@ -72,6 +74,12 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     written: str | None = None
     interrupted: bool = False
+    #: JSON Lines: records judged, how many look spun (``spin_score >= job.spun_at``), the highest
+    #: record score, and (with ``job.record_rows``) each record's ``{"line", "spin_score", "edits"}``.
+    records: int = 0
+    spun_records: int = 0
+    record_max: float = 0.0
+    record_rows: list[dict[str, object]] = field(default_factory=list)
     #: The diff or JSON report (text), or, when large, ``spool_path`` to a temporary file holding it.
     output: str = ""
     spool_path: str | None = None
@@ -329,6 +337,13 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             for score, weight in piece.scores:
                 total_s += score * weight
                 total_w += weight
+            for rec in piece.records:
+                result.records += 1
+                score = float(rec["spin_score"])  # type: ignore[arg-type]
+                result.spun_records += score >= job.spun_at
+                result.record_max = max(result.record_max, score)
+                if job.record_rows:
+                    result.record_rows.append(rec)
             for note in piece.notes:
                 if note not in notes:
                     notes.append(note)

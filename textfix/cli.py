@@ -14,6 +14,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -25,8 +26,8 @@ from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
 from .config import SCORER_NAMES, TABLE_NAMES, Config
-from .fileio import DEFAULT_GLOBS, Found, InputError, iter_files, open_text, resolve_encoding
-from .formats import FORMATS, format_for_path
+from .fileio import DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text, resolve_encoding
+from .formats import FORMATS, format_for_path, process
 
 __all__ = ["main", "EXIT_OK", "EXIT_CHANGED", "EXIT_USAGE", "EXIT_FAILED", "EXIT_INTERRUPTED"]
 
@@ -111,9 +112,11 @@ examples:
 {EXIT_CODES}"""
 
 SCAN_DESCRIPTION = """\
-One row per file: its spin score (0 clean .. 1 certainly spun; for a large file the
-length-weighted mean over its documents) and the number of phrases textfix would restore.
-A table on a terminal, plain columns when piped, or --jsonl / --csv. Nothing is written.
+One row per file: its spin score (0 clean .. 1 certainly spun; for a large text or HTML file
+the length-weighted mean over its documents; for a JSON Lines file the score of its most spun
+record, since each record is a document of its own) and the number of phrases textfix would
+restore. --records lists each JSON Lines record as PATH:LINE. A table on a terminal, plain
+columns when piped, or --jsonl / --csv. Nothing is written.
 """
 
 SCAN_EPILOG = f"""\
@@ -121,20 +124,25 @@ examples:
   textfix scan scraped/
   textfix scan scraped/ --sort score --threshold 0.5     only the spun files, worst first
   textfix scan scraped/ --csv > scores.csv
+  textfix scan dump.jsonl --records --threshold 0.5      the spun records of a dump
 
 {EXIT_CODES}"""
 
 EXPLAIN_DESCRIPTION = """\
 Restore one text and show every edit in its context: the spun words, the likely original,
-the confidence and why. TEXT is the text itself, or the path of a plain-text file; - (or
-no TEXT with piped input) reads standard input. Coloured on a terminal, plain when piped; --json
-for a program.
+the confidence and why. TEXT is the text itself, or the path of a file, read as clean reads it
+(HTML: visible text only; JSON Lines: each record on its own), so explain shows exactly the
+edits "textfix clean FILE" makes. A TEXT that looks like a file name (one word with a / or an
+extension) but is no file is an error. - (or no TEXT with piped input) reads standard input.
+Coloured on a terminal, plain when piped; --json for a program.
 """
 
 EXPLAIN_EPILOG = f"""\
 examples:
   textfix explain "A uncommon journey by Russia's protection minister final week"
   textfix explain article.txt
+  textfix explain page.html                    only the visible text, as clean does
+  textfix explain dump.jsonl --field body      each record judged on its own
   textfix explain --json - < article.txt | jq .edits
 
 {EXIT_CODES}"""
@@ -255,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="row order: path (the input order, default), or score / edits (highest first)")
     so.add_argument("--threshold", type=_unit_float, metavar="X",
                     help="list only files whose spin score is at least X")
+    so.add_argument("--records", action="store_true",
+                    help="JSON Lines: one row per record (PATH:LINE) instead of per file")
     _add_config_options(scan)
     scan.set_defaults(func=_cmd_scan)
 
@@ -264,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the text, a plain-text file's path, or - for standard input")
     exp.add_argument("--encoding", default="utf-8", metavar="ENC",
                      help="encoding of standard input or the file (default: utf-8)")
+    exp.add_argument("--format", choices=("auto",) + FORMATS, default="auto",
+                     help="how to read the text (default auto: by the file's extension, as clean "
+                          "does; text for standard input and TEXT)")
+    exp.add_argument("--field", default="text", metavar="NAME",
+                     help="JSON Lines: the string field to restore (default: text)")
     exp.add_argument("--context", type=int, default=40, metavar="N",
                      help="characters of context shown each side of an edit (default 40)")
     exp.add_argument("--json", action="store_true",
@@ -414,6 +429,8 @@ class _Stats:
     edits: int = 0
     failed: int = 0
     spun: int = 0
+    records: int = 0
+    spun_records: int = 0
     bytes: int = 0
     start: float = field(default_factory=time.monotonic)
 
@@ -816,7 +833,9 @@ class _Stop:
         return EXIT_TERMINATED  # a worker process was signalled
 
     @classmethod
-    def message(cls) -> str:
+    def message(cls, writes: bool = True) -> str:
+        if cls.pipe_closed and not cls.signum and not writes:
+            return "standard output was closed (broken pipe): stopped"
         if cls.signum:
             why = "interrupted" if cls.signum == signal.SIGINT else f"stopped by {signal.Signals(cls.signum).name}"
         elif cls.pipe_closed:
@@ -871,8 +890,10 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
     size = f"{mb:.1f} MB" if mb >= 1 else f"{stats.bytes / 1e3:.1f} kB"
     rate = mb / secs
     if command == "scan":
-        head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun, " \
-               f"{_plural(stats.edits, 'suspected phrase')}"
+        head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun"
+        if stats.records:
+            head += f" ({stats.spun_records} of {_plural(stats.records, 'JSON Lines record')})"
+        head += f", {_plural(stats.edits, 'suspected phrase')}"
     else:
         reporting = args.check or args.diff or args.jsonl
         verb = "would change" if reporting and not (args.output or args.in_place) else "changed"
@@ -891,17 +912,18 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     def jobs() -> Iterator[Job]:
         for arg, f in inputs:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
-                      encoding=encoding, field_name=args.field)
+                      encoding=encoding, field_name=args.field, record_rows=args.records,
+                      spun_at=spun_at)
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
     threshold = args.threshold
     spun_at = 0.5 if threshold is None else threshold
     table = not (args.jsonl or args.csv) and _stdout_is_tty()
-    rows: list[Result] = []
+    rows: list[_ScanRow] = []
     writer = csv.writer(_CsvOut(), lineterminator="\n") if args.csv else None
     if writer is not None:
-        writer.writerow(["path", "spin_score", "edits", "error"])
+        writer.writerow(["path"] + (["line"] if args.records else []) + ["spin_score", "edits", "error"])
     for m in inputs.missing:
         con.error(f"{m}: no such file or folder")
         stats.files += 1
@@ -912,16 +934,23 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         for r in _run(args, inputs, jobs, con):
             stats.add(r)
             con.advance(r)
+            if r.records:
+                # a JSON Lines dump is many documents: it is as spun as its most spun record
+                r.spin_score = r.record_max
+                stats.records += r.records
+                stats.spun_records += r.spun_records
             if not r.ok:
                 con.error(r.error)
             elif r.spin_score >= spun_at:
                 stats.spun += 1
-            if r.ok and threshold is not None and r.spin_score < threshold:
-                continue
-            if collect:
-                rows.append(r)
-            else:
-                _scan_row(args, writer, r)
+            _print_warnings(con, r)
+            for row in _scan_rows(r, args.records):
+                if row.ok and threshold is not None and row.spin_score < threshold:
+                    continue
+                if collect:
+                    rows.append(row)
+                else:
+                    _scan_row(args, writer, row)
     except (KeyboardInterrupt, Interrupted):
         interrupted = True
     finally:
@@ -941,9 +970,34 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     _flush_stdout()
     _summary(con, stats, args, "scan")
     if interrupted or _Stop.pipe_closed:
-        con.error(_Stop.message())
+        con.error(_Stop.message(writes=False))
         return _Stop.status()
     return EXIT_FAILED if stats.failed else EXIT_OK
+
+
+@dataclass
+class _ScanRow:
+    """One row of scan: a file, or with --records one JSON Lines record (``line``)."""
+
+    label: str
+    ok: bool = True
+    error: str = ""
+    spin_score: float = 0.0
+    edits: int = 0
+    line: int | None = None
+    records: int = 0
+    spun_records: int = 0
+
+    @property
+    def shown(self) -> str:
+        return self.label if self.line is None else f"{self.label}:{self.line}"
+
+
+def _scan_rows(r: Result, per_record: bool) -> list[_ScanRow]:
+    if per_record and r.ok and r.record_rows:
+        return [_ScanRow(r.label, spin_score=float(x["spin_score"]), edits=int(x["edits"]),  # type: ignore[arg-type, call-overload]
+                         line=int(x["line"])) for x in r.record_rows]  # type: ignore[call-overload]
+    return [_ScanRow(r.label, r.ok, r.error, r.spin_score, r.edits, None, r.records, r.spun_records)]
 
 
 class _CsvOut:
@@ -958,24 +1012,29 @@ def _stdout_is_tty() -> bool:
         return False
 
 
-def _scan_row(args: argparse.Namespace, writer: object, r: Result) -> None:
+def _scan_row(args: argparse.Namespace, writer: object, r: _ScanRow) -> None:
     if args.jsonl:
         obj: dict[str, object] = {"path": r.label}
+        if r.line is not None:
+            obj["line"] = r.line
         if r.ok:
             obj.update(spin_score=r.spin_score, edits=r.edits)
+            if r.records:
+                obj.update(records=r.records, spun_records=r.spun_records)
         else:
             obj["error"] = r.error
         _write_stdout(json_text(obj) + "\n")
     elif writer is not None:
+        line = [r.line if r.line is not None else ""] if args.records else []
         if r.ok:
-            writer.writerow([r.label, f"{r.spin_score:.4f}", r.edits, ""])  # type: ignore[attr-defined]
+            writer.writerow([r.label] + line + [f"{r.spin_score:.4f}", r.edits, ""])  # type: ignore[attr-defined]
         else:
-            writer.writerow([r.label, "", "", r.error])  # type: ignore[attr-defined]
+            writer.writerow([r.label] + line + ["", "", r.error])  # type: ignore[attr-defined]
     elif r.ok:
-        _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.label}\n")
+        _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.shown}\n")
 
 
-def _scan_table(rows: list[Result]) -> None:
+def _scan_table(rows: list[_ScanRow]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -988,7 +1047,10 @@ def _scan_table(rows: list[Result]) -> None:
             t.add_row("", "", f"[red]{_esc(printable(r.error))}[/red]")
             continue
         style = "red" if r.spin_score >= 0.5 else ("yellow" if r.spin_score >= 0.2 else "green")
-        t.add_row(f"[{style}]{r.spin_score:.3f}[/{style}]", str(r.edits), _esc(printable(r.label)))
+        name = printable(r.shown)
+        if r.records and r.line is None:
+            name += f" ({r.spun_records} of {_plural(r.records, 'record')} look spun)"
+        t.add_row(f"[{style}]{r.spin_score:.3f}[/{style}]", str(r.edits), _esc(name))
     Console().print(t)
 
 
@@ -1001,41 +1063,41 @@ def _esc(text: str) -> str:
 # --------------------------------------------------------------------------- explain
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    import textfix
-
     config = _config(args)
     encoding = _encoding(args.encoding)
     if args.context < 0:
         raise UsageError("--context must be 0 or more")
     text = args.text
-    if text is not None and text != "-" and "\n" not in text and len(text) < 4096 and os.path.isfile(text):
-        # a path: nobody means the file's name as the text to restore
-        try:
+    _warm_up(config)  # a broken table is one clear line, as for clean and scan
+    try:
+        if text is not None and text != "-" and _looks_like_path(text):
+            if not os.path.isfile(text):
+                print(f"textfix: {printable(text)}: no such file (to explain these words "
+                      f"themselves, give them on standard input: textfix explain -)", file=sys.stderr)
+                return EXIT_FAILED
+            fmt = args.format if args.format != "auto" else format_for_path(text)
             with open(text, "rb") as fh:
-                stream = open_text(fh, text, encoding)  # type: ignore[arg-type]
-                text = "".join(stream.pieces)
-        except (InputError, OSError) as exc:
-            print(f"textfix: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-    elif text is None or text == "-":
-        if text is None and _stdin_is_tty():
-            raise UsageError("give the TEXT to explain, or - to read it from standard input")
-        try:
-            stream = open_text(_stdin_binary(), "-", encoding)  # type: ignore[arg-type]
-            text = "".join(stream.pieces)
-        except InputError as exc:
-            print(f"textfix: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-    ex = textfix.explain(text, config=config)
-    edits = sorted(ex.edits, key=lambda e: e.start)
-    positions = _line_cols(text, [e.start for e in edits])
+                ex = _explain_stream(open_text(fh, text, encoding), fmt, args.field, config)  # type: ignore[arg-type]
+            ex.path = text
+        elif text is None or text == "-":
+            if text is None and _stdin_is_tty():
+                raise UsageError("give the TEXT to explain, or - to read it from standard input")
+            fmt = args.format if args.format != "auto" else "text"
+            ex = _explain_stream(open_text(_stdin_binary(), "-", encoding), fmt,  # type: ignore[arg-type]
+                                 args.field, config)
+        else:
+            ex = _explain_stream(None, args.format if args.format != "auto" else "text", args.field,
+                                 config, text=text)
+    except (InputError, OSError) as exc:
+        msg = str(exc) if isinstance(exc, InputError) else f"{text}: {describe_os_error(exc)}"
+        print(f"textfix: {printable(msg)}", file=sys.stderr)
+        return EXIT_FAILED
+    for w in ex.warnings:
+        print(f"textfix: {printable(ex.path or '-')}: {w}", file=sys.stderr)
     if args.json:
-        obj = {"spin_score": round(ex.spin_score, 4), "text": ex.text,
-               "edits": [dict(e.to_dict(), line=ln, column=col) for e, (ln, col) in zip(edits, positions)],
-               "notes": list(ex.notes)}
-        _write_stdout(json_text(obj) + "\n")
+        _write_stdout(json_text(ex.to_json()) + "\n")
         return EXIT_OK
-    lines = _explain_lines(text, ex, edits, positions, config, args.context)
+    lines = _explain_lines(ex, config, args.context)
     if _stdout_is_tty():
         from rich.console import Console
         from rich.text import Text
@@ -1046,6 +1108,69 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     else:
         _write_stdout("".join("".join(s for s, _ in segs) + "\n" for segs in lines))
     return EXIT_OK
+
+
+#: An argument of explain that is meant as a file name: one word with a path separator or an
+#: extension ("typo.tx"), not a sentence.
+_PATH_LIKE = re.compile(r"[^\s]*(/|\\)[^\s]*|[^\s/\\]+\.[A-Za-z0-9]{1,6}")
+
+
+def _looks_like_path(text: str) -> bool:
+    return len(text) < 4096 and (os.path.isfile(text) or bool(_PATH_LIKE.fullmatch(text)))
+
+
+@dataclass
+class _FileExplanation:
+    """What ``clean`` does to one input, for ``explain``: the same reading, the same documents
+    (chunks of plain text, visible HTML text, JSON Lines records), so the same edits."""
+
+    fmt: str
+    src: str
+    out: str
+    edits: list[dict[str, object]]
+    spin_score: float
+    notes: list[str]
+    warnings: list[str]
+    records: list[dict[str, object]]
+    path: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        obj: dict[str, object] = {}
+        if self.path is not None:
+            obj.update(path=self.path, format=self.fmt)
+        obj.update(spin_score=round(self.spin_score, 4), text=self.out, edits=self._with_columns(),
+                   notes=list(self.notes))
+        if self.fmt == "jsonl":
+            obj["records"] = self.records
+        return obj
+
+    def _with_columns(self) -> list[dict[str, object]]:
+        if self.fmt == "jsonl":  # offsets are into the record's field: the line says which
+            return self.edits
+        cols = _line_cols(self.src, [int(e["start"]) for e in self.edits])  # type: ignore[call-overload]
+        return [dict(e, line=ln, column=col) for e, (ln, col) in zip(self.edits, cols)]
+
+
+def _explain_stream(stream: object, fmt: str, field_name: str, config: Config, *,
+                    text: str | None = None) -> _FileExplanation:
+    """Restore like ``clean`` does (:func:`textfix.formats.process` over the same decoded pieces)."""
+    import textfix
+
+    pieces_in = [text] if text is not None else stream.pieces  # type: ignore[attr-defined]
+    src, out, edits, notes, warnings, records = [], [], [], [], [], []
+    total_s, total_w = 0.0, 0
+    for piece in process(fmt, pieces_in, lambda t: textfix.explain(t, config=config), field_name=field_name):
+        src.append(piece.src)
+        out.append(piece.out)
+        edits.extend(piece.edits)
+        notes.extend(n for n in piece.notes if n not in notes)
+        warnings.extend(piece.warnings)
+        records.extend(piece.records)
+        for score, weight in piece.scores:
+            total_s += score * weight
+            total_w += weight
+    return _FileExplanation(fmt, "".join(src), "".join(out), edits,
+                            total_s / total_w if total_w else 0.0, notes, warnings, records)
 
 
 def _stdin_is_tty() -> bool:
@@ -1068,32 +1193,67 @@ def _line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _explain_lines(text: str, ex: object, edits: list, positions: list[tuple[int, int]],  # noqa: ANN001
-                   config: Config, width: int) -> list[list[tuple[str, str]]]:
-    score = ex.spin_score  # type: ignore[attr-defined]
-    verdict = "looks spun" if score >= 0.5 else ("some signs of spinning" if score >= 0.2 else "looks clean")
+def _verdict(score: float) -> str:
+    return "looks spun" if score >= 0.5 else ("some signs of spinning" if score >= 0.2 else "looks clean")
+
+
+def _explain_lines(ex: _FileExplanation, config: Config, width: int) -> list[list[tuple[str, str]]]:
     lines: list[list[tuple[str, str]]] = []
-    head = f"spin score {score:.2f} ({verdict}); {_plural(len(edits), 'edit')}"
+    if ex.fmt == "jsonl":
+        spun = sum(1 for r in ex.records if float(r["spin_score"]) >= 0.5)  # type: ignore[arg-type]
+        head = f"{_plural(len(ex.records), 'record')}, {spun} look spun; {_plural(len(ex.edits), 'edit')}"
+    else:
+        head = f"spin score {ex.spin_score:.2f} ({_verdict(ex.spin_score)}); {_plural(len(ex.edits), 'edit')}"
     if config.min_confidence != Config().min_confidence:
         head += f" at confidence >= {config.min_confidence:g}"
     lines.append([(head, "bold")])
-    for note in ex.notes:  # type: ignore[attr-defined]
+    for note in ex.notes:
         lines.append([(f"note: {note}", "italic")])
-    for e, (ln, col) in zip(edits, positions):
-        before = text[max(0, e.start - width): e.start]
-        after = text[e.end: e.end + width]
-        before = before[before.rfind("\n") + 1:]
-        nl = after.find("\n")
-        after = after[:nl] if nl >= 0 else after
-        lead = "..." if e.start - len(before) > 0 and text[e.start - len(before) - 1] != "\n" else ""
-        trail = "..." if e.end + len(after) < len(text) and text[e.end + len(after)] != "\n" else ""
-        lines.append([("", "")])
-        lines.append([(f"{ln}:{col}  ", "dim"), (lead + before, ""), ("[", "dim"), (e.spun, "red strike"),
-                      (" -> ", "dim"), (e.original, "bold green"), ("]", "dim"), (after + trail, "")])
-        detail = f"    confidence {e.confidence:.2f}, {e.source}"
-        if e.reason:
-            detail += f": {e.reason}"
-        lines.append([(detail, "dim")])
-    if not edits:
+    if ex.fmt == "jsonl":
+        _explain_records(ex, width, lines)
+    else:
+        positions = _line_cols(ex.src, [int(e["start"]) for e in ex.edits])  # type: ignore[call-overload]
+        for e, (ln, col) in zip(ex.edits, positions):
+            lines.append([("", "")])
+            lines.extend(_edit_lines(ex.src, e, f"{ln}:{col}  ", width))
+    if not ex.edits:
         lines.append([("nothing to restore", "")])
     return lines
+
+
+def _explain_records(ex: _FileExplanation, width: int, lines: list[list[tuple[str, str]]]) -> None:
+    """JSON Lines: each record is a document of its own; show the records that get edits."""
+    by_line: dict[int, list[dict[str, object]]] = {}
+    for e in ex.edits:
+        by_line.setdefault(int(e["line"]), []).append(e)  # type: ignore[call-overload]
+    if not by_line:
+        return
+    src_lines = ex.src.split("\n")
+    for rec in ex.records:
+        ln = int(rec["line"])  # type: ignore[call-overload]
+        if ln not in by_line:
+            continue
+        score = float(rec["spin_score"])  # type: ignore[arg-type]
+        lines.append([("", "")])
+        lines.append([(f"line {ln}: spin score {score:.2f} ({_verdict(score)}); "
+                       f"{_plural(len(by_line[ln]), 'edit')}", "bold")])
+        value = json.loads(src_lines[ln - 1])[by_line[ln][0]["field"]]
+        for e in by_line[ln]:
+            lines.extend(_edit_lines(value, e, f"{ln}:{e['field']}:{int(e['start']) + 1}  ", width))  # type: ignore[call-overload]
+
+
+def _edit_lines(text: str, e: dict[str, object], where: str, width: int) -> list[list[tuple[str, str]]]:
+    start, end = int(e["start"]), int(e["end"])  # type: ignore[call-overload]
+    before = text[max(0, start - width): start]
+    after = text[end: end + width]
+    before = before[before.rfind("\n") + 1:]
+    nl = after.find("\n")
+    after = after[:nl] if nl >= 0 else after
+    lead = "..." if start - len(before) > 0 and text[start - len(before) - 1] != "\n" else ""
+    trail = "..." if end + len(after) < len(text) and text[end + len(after)] != "\n" else ""
+    detail = f"    confidence {float(e['confidence']):.2f}, {e['source']}"  # type: ignore[arg-type]
+    if e.get("reason"):
+        detail += f": {e['reason']}"
+    return [[(where, "dim"), (lead + before, ""), ("[", "dim"), (str(e["spun"]), "red strike"),
+             (" -> ", "dim"), (str(e["original"]), "bold green"), ("]", "dim"), (after + trail, "")],
+            [(detail, "dim")]]

@@ -68,6 +68,9 @@ class Piece:
     notes: list[str] = field(default_factory=list)
     #: Problems with the input the user should hear about (e.g. no record has the JSON field).
     warnings: list[str] = field(default_factory=list)
+    #: JSON Lines: each record judged, ``{"line": N, "spin_score": S, "edits": K}`` (a dump is
+    #: many documents: its mean score hides one spun record among clean ones).
+    records: list[dict[str, object]] = field(default_factory=list)
 
 
 def format_for_path(path: str, default: str = "text") -> str:
@@ -504,6 +507,7 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
     edits: list[dict[str, object]] = []
     scores: list[tuple[float, int]] = []
     notes: list[str] = []
+    judged: list[dict[str, object]] = []
     size = 0
     records = with_field = not_json = 0
     lineno = 0
@@ -527,6 +531,7 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
                     scores.append((ex.spin_score, len(value)))
                     notes.extend(f"line {lineno}: {n}" for n in ex.notes)
                     ed = sorted(ex.edits, key=lambda e: e.start)
+                    judged.append({"line": lineno, "spin_score": round(ex.spin_score, 4), "edits": len(ed)})
                     if ed:
                         restored = apply_edits(value, ed)
                         literal = body[span[0]:span[1]]
@@ -537,8 +542,8 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
         out_parts.append(out)
         size += len(line)
         if size >= TARGET_CHARS:
-            yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes)
-            src_parts, out_parts, edits, scores, notes = [], [], [], [], []
+            yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes, records=judged)
+            src_parts, out_parts, edits, scores, notes, judged = [], [], [], [], [], []
             size = 0
     warnings = []
     if records and not with_field:
@@ -546,7 +551,7 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
     if not_json:
         warnings.append(f"{not_json} line(s) are not JSON and were left as they are")
     if src_parts or warnings:
-        yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes, warnings)
+        yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes, warnings, judged)
 
 
 # --------------------------------------------------------------------------- diffs
