@@ -305,3 +305,34 @@ def test_scan_judges_json_lines_records(tf, tmp_path):
     assert [x.split("\t")[1:] for x in r.text.splitlines()] == [[str(row["edits"]), f"{dump}:6"]]
     rows = [json.loads(x) for x in tf("scan", "--records", "--jsonl", dump).text.splitlines()]
     assert [x["line"] for x in rows] == list(range(1, 11))
+
+
+@pytest.mark.parametrize("broken", ["bad-row", "no-folder"])
+def test_a_broken_table_is_one_line_for_every_command(tmp_path, broken):
+    f = tmp_path / "a.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    if broken == "bad-row":
+        wl = tmp_path / "wl"
+        wl.mkdir()
+        for t in ("phrases", "thesaurus", "tortured"):
+            (wl / f"{t}.tsv").write_bytes((REPO / "wordlists" / f"{t}.tsv").read_bytes())
+        n = len((wl / "phrases.tsv").read_text(encoding="utf-8").splitlines()) + 1
+        with open(wl / "phrases.tsv", "a", encoding="utf-8") as fh:
+            fh.write("a row without tabs\n")
+        expect = f"textfix: {wl / 'phrases.tsv'}:{n}: expected 4 tab-separated fields, found 1\n"
+    else:
+        wl = tmp_path / "nonexistent"
+        expect = None
+    env = {"TEXTFIX_WORDLISTS": str(wl), "TEXTFIX_CACHE_DIR": ""}
+    for args in (["explain", "A uncommon journey final week"], ["explain", f], ["clean", f],
+                 ["clean", "--diff", "-j", "2", f, f.with_name("b.txt")], ["scan", f]):
+        if args[-1] == f.with_name("b.txt"):
+            f.with_name("b.txt").write_text(SPUN, encoding="utf-8")
+        p = sub(*args, env=env, timeout=120)
+        err = p.stderr.decode()
+        assert p.returncode == 3, (args, err)
+        assert err.count("\n") == 1 and "Traceback" not in err, (args, err)
+        if expect is not None:
+            assert err == expect
+        else:
+            assert err.startswith("textfix: cannot load the tables: ") and str(wl) in err

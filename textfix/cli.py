@@ -26,6 +26,7 @@ from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
 from .config import SCORER_NAMES, TABLE_NAMES, Config
+from .errors import TableError
 from .fileio import DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text, resolve_encoding
 from .formats import FORMATS, format_for_path, process
 
@@ -799,6 +800,12 @@ def _warm_up(config: Config) -> None:
 
     try:
         textfix.explain("A short text to load the tables.", config=config)
+    except TableError as exc:  # its message is "FILE:LINE: problem"
+        raise _LoadError(str(exc)) from exc
+    except OSError as exc:  # e.g. TEXTFIX_WORDLISTS names a folder without the tables
+        where = os.environ.get("TEXTFIX_WORDLISTS")
+        hint = f" (TEXTFIX_WORDLISTS={where})" if where and where not in str(exc) else ""
+        raise _LoadError(f"cannot load the tables: {exc}{hint}") from exc
     except Exception as exc:
         raise _LoadError(f"cannot start: {type(exc).__name__}: {exc}") from exc
     # what is loaded now lives as long as the command: the cyclic garbage collector need not
@@ -1091,6 +1098,12 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     except (InputError, OSError) as exc:
         msg = str(exc) if isinstance(exc, InputError) else f"{text}: {describe_os_error(exc)}"
         print(f"textfix: {printable(msg)}", file=sys.stderr)
+        return EXIT_FAILED
+    except (UsageError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug: one line, as clean reports it for a file
+        print(f"textfix: textfix failed on this text ({type(exc).__name__}: {exc}); please report it",
+              file=sys.stderr)
         return EXIT_FAILED
     for w in ex.warnings:
         print(f"textfix: {printable(ex.path or '-')}: {w}", file=sys.stderr)
