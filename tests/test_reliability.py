@@ -336,3 +336,61 @@ def test_a_broken_table_is_one_line_for_every_command(tmp_path, broken):
             assert err == expect
         else:
             assert err.startswith("textfix: cannot load the tables: ") and str(wl) in err
+
+
+# --------------------------------------------------------------------------- smaller items
+
+def test_clean_help_gives_the_real_tables_default(tf):
+    text = " ".join(tf("clean", "--help").text.split())
+    assert "(default: phrases,thesaurus; add tortured for science papers)" in text
+
+
+def test_a_glob_that_matches_nothing_is_said_and_fails(tf, tmp_path):
+    d = spun_dir(tmp_path, 1)
+    r = tf("clean", "--check", "--glob", "*.md", d)
+    assert r.rc == 3
+    assert f"{d}: no file in this folder matches *.md" in r.err
+    r = tf("scan", "--glob", "*.md", d, tmp_path / "d" / "f000.txt")  # one file was still scanned
+    assert r.rc == 0 and f"{d}: no file in this folder matches *.md" in r.err
+
+
+def test_utf16_input(tf, tmp_path):
+    f = tmp_path / "bom.txt"
+    f.write_bytes(b"\xff\xfe" + SPUN.encode("utf-16-le"))
+    r = tf("clean", f)
+    assert r.rc == 0, r.err
+    assert r.out == b"\xff\xfe" + textfix.restore(SPUN).encode("utf-16-le")  # written back as read
+    f.write_bytes(SPUN.encode("utf-16-be"))
+    r = tf("clean", f)
+    assert r.rc == 3
+    assert "looks like UTF-16 without a byte-order mark (NUL bytes between letters); pass --encoding utf-16-be" in r.err
+    assert tf("clean", "--encoding", "utf-16-be", f).out == textfix.restore(SPUN).encode("utf-16-be")
+
+
+def test_stale_temporary_files_are_removed_by_the_next_writing_run(tmp_path):
+    import fcntl
+
+    d = spun_dir(tmp_path, 3)
+    p = sub("clean", "--in-place", "-j", "1", d, env={"_TEXTFIX_TEST_CRASH": "before-rename"}, timeout=120)
+    assert p.returncode == 70  # as if killed: a temporary file is left
+    stale = [k for k in tree(d) if k.startswith(".")]
+    assert len(stale) == 1
+    # a temporary file some running textfix is writing (it holds the lock) is never taken
+    live = d / ".f002.txt.textfix-live123.tmp"
+    with open(live, "wb") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        p = sub("clean", "--diff", d, timeout=120)  # reporting only: mentioned, left
+        assert b"2 temporary files left by an interrupted run" in p.stderr
+        assert live.exists() and (d / stale[0]).exists()
+        p = sub("clean", "--in-place", d, timeout=120)
+        assert p.returncode == 0, p.stderr
+        assert b"removed 1 temporary file left by an interrupted run" in p.stderr
+        assert not (d / stale[0]).exists() and live.exists()
+    live.unlink()
+    # -o removes those in its output folder
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".f000.txt.textfix-old123.tmp").write_bytes(b"half")
+    p = sub("clean", "-o", out, d, timeout=120)
+    assert p.returncode == 0 and b"removed 1 temporary file" in p.stderr
+    assert sorted(tree(out)) == ["f000.txt", "f001.txt", "f002.txt"]

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .config import Config
-from .fileio import AtomicWriter, FileChanged, InputError, describe_os_error, open_locked, open_text
+from .fileio import (AtomicWriter, FileChanged, InputError, describe_os_error, open_locked, open_text,
+                     remove_stale_temp)
 from .formats import UnifiedDiff, process
 
 __all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs", "request_stop",
@@ -460,9 +461,12 @@ def _cleanup_temp_files(job: Job) -> None:
     """Remove temporary files a killed worker may have left for ``job``."""
     if job.dest is None:
         return
-    directory, name = os.path.split(job.dest)
-    for path in glob.glob(os.path.join(glob.escape(directory or "."), f".{glob.escape(name)}.textfix-*.tmp")):
-        _unlink(path)
+    for target in (job.dest, job.backup):
+        if target is None:
+            continue
+        directory, name = os.path.split(target)
+        for path in glob.glob(os.path.join(glob.escape(directory or "."), f".{glob.escape(name)}.textfix-*.tmp")):
+            remove_stale_temp(path)  # not one another run is writing
 
 
 def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], None] | None = None,

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
-from .config import SCORER_NAMES, TABLE_NAMES, Config
+from .config import DEFAULT_TABLES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
-from .fileio import DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text, resolve_encoding
+from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
+                     remove_stale_temp, resolve_encoding)
 from .formats import FORMATS, format_for_path, process
 
 __all__ = ["main", "EXIT_OK", "EXIT_CHANGED", "EXIT_USAGE", "EXIT_FAILED", "EXIT_INTERRUPTED"]
@@ -203,7 +204,8 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
                    help="judge each phrase on its own instead of first asking whether the whole "
                         "document looks spun (changes clean text more often)")
     g.add_argument("--tables", metavar="NAMES",
-                   help=f"comma-separated tables that propose candidates (default: {','.join(TABLE_NAMES)})")
+                   help=f"comma-separated tables that propose candidates, of {', '.join(TABLE_NAMES)} "
+                        f"(default: {','.join(DEFAULT_TABLES)}; add tortured for science papers)")
     g.add_argument("--scorer", choices=SCORER_NAMES, help="context model (default: trigram)")
 
 
@@ -432,6 +434,7 @@ class _Stats:
     spun: int = 0
     records: int = 0
     spun_records: int = 0
+    no_input: bool = False  # folders given, but no file in them to process
     bytes: int = 0
     start: float = field(default_factory=time.monotonic)
 
@@ -513,6 +516,8 @@ class _Inputs:
     walk_errors: list[str] = field(default_factory=list)
     #: (label, label of the same file taken earlier) for each input skipped as a repeat
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    #: folder arguments in which no file matched the globs
+    empty: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         kinds = []
@@ -554,19 +559,32 @@ class _Inputs:
             elif kind == "file":
                 yield arg, Found(arg, os.path.basename(arg), None)
             elif kind == "dir":
+                found = False
                 for f in iter_files(arg, self.globs, exclude=self.exclude, stale=self.stale,
                                     errors=self.walk_errors):
                     if self.skip_suffix and f.path.endswith(self.skip_suffix):
                         continue
+                    found = True
                     yield arg, f
+                if not found:
+                    self.empty.append(arg)
 
     def count(self) -> int:
-        saved = self.stale, self.walk_errors, self.duplicates
-        self.stale, self.walk_errors, self.duplicates = [], [], []
+        saved = self.stale, self.walk_errors, self.duplicates, self.empty
+        self.stale, self.walk_errors, self.duplicates, self.empty = [], [], [], []
         try:
             return sum(1 for _ in self)
         finally:
-            self.stale, self.walk_errors, self.duplicates = saved
+            self.stale, self.walk_errors, self.duplicates, self.empty = saved
+
+    def report_empty(self, con: _Console, stats: _Stats) -> None:
+        """A folder with nothing to do is said, and a run that found no file at all fails (exit
+        3): a mistyped --glob must not pass for a clean folder."""
+        for arg in self.empty:
+            con.error(f"{arg}: no file in this folder matches {' '.join(self.globs)} "
+                      f"(hidden files and symbolic links are skipped; choose files with --glob)")
+        if self.empty and stats.files == 0:
+            stats.no_input = True
 
     def report_duplicates(self, con: _Console) -> None:
         for label, first in self.duplicates:
@@ -704,7 +722,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
                 con.error(result.error)
         _print_warnings(con, result)
         _summary(con, stats, args, "clean")
-        return EXIT_FAILED if stats.failed else EXIT_OK
+        return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
 
     interrupted = False
     try:
@@ -728,18 +746,38 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     _flush_stdout()
     inputs.report_walk_errors(con, stats)
     inputs.report_duplicates(con)
-    if inputs.stale:
-        con.info(f"textfix: note: {_plural(len(inputs.stale), 'temporary file')} left by an "
-                 f"interrupted run (e.g. {inputs.stale[0]}) were skipped; they can be deleted")
+    inputs.report_empty(con, stats)
+    _report_stale(con, inputs, args)
     _summary(con, stats, args, "clean")
     if interrupted or _Stop.pipe_closed:
         con.error(_Stop.message())
         return _Stop.status()
-    if stats.failed:
+    if stats.failed or stats.no_input:
         return EXIT_FAILED
     if args.check and stats.changed:
         return EXIT_CHANGED
     return EXIT_OK
+
+
+def _report_stale(con: _Console, inputs: _Inputs, args: argparse.Namespace) -> None:
+    """Temporary files an interrupted run left (``kill -9``, power loss): a run that writes
+    removes those where it writes, the input folders with --in-place or the -o folder (never a
+    file a running textfix is writing: it holds a lock on it); the others are mentioned."""
+    mine: list[str] = []  # where this run writes
+    if args.in_place:
+        mine = list(inputs.stale)
+    elif args.output and os.path.isdir(args.output):
+        for _ in iter_files(args.output, (), stale=mine, errors=[]):
+            pass
+    removed = [p for p in mine if remove_stale_temp(p)]
+    if removed:
+        con.info(f"textfix: note: removed {_plural(len(removed), 'temporary file')} left by an "
+                 f"interrupted run (e.g. {removed[0]})")
+    others = [p for p in inputs.stale if p not in removed]
+    if others:
+        con.info(f"textfix: note: {_plural(len(others), 'temporary file')} left by an interrupted run "
+                 f"(e.g. {others[0]}) were skipped; they can be deleted, or a run with --in-place "
+                 f"on this folder removes them")
 
 
 def _stdin_binary() -> io.BufferedIOBase:
@@ -964,6 +1002,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         con.stop()
     inputs.report_walk_errors(con, stats)
     inputs.report_duplicates(con)
+    inputs.report_empty(con, stats)
     if collect:
         if args.sort == "score":
             rows.sort(key=lambda r: (not r.ok, -r.spin_score, -r.edits))
@@ -979,7 +1018,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if interrupted or _Stop.pipe_closed:
         con.error(_Stop.message(writes=False))
         return _Stop.status()
-    return EXIT_FAILED if stats.failed else EXIT_OK
+    return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
 
 
 @dataclass

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 __all__ = ["InputError", "FileChanged", "DecodedStream", "open_text", "resolve_encoding", "AtomicWriter",
-           "open_locked", "iter_files", "is_temp_name", "DEFAULT_GLOBS", "READ_BLOCK"]
+           "open_locked", "remove_stale_temp", "iter_files", "is_temp_name", "DEFAULT_GLOBS", "READ_BLOCK"]
 
 #: Bytes read from a file at a time.
 READ_BLOCK = 256 * 1024
@@ -116,6 +116,12 @@ def open_text(fp: BinaryIO, path: str, encoding: str = "utf-8", block: int = REA
         codec = "utf-8"
         if head.startswith(codecs.BOM_UTF8):
             bom = codecs.BOM_UTF8
+        else:
+            # a UTF-16/32 byte-order mark is never valid UTF-8: it says what the file is
+            for b, c in _UTF32_BOMS + _UTF16_BOMS:
+                if head.startswith(b):
+                    bom, codec = b, c
+                    break
     elif family in ("utf-16", "utf-32"):
         # the byte-order mark decides the byte order; without one, the machine's
         codec = f"{family}-{'le' if sys.byteorder == 'little' else 'be'}"
@@ -142,6 +148,22 @@ def _read_full(fp: BinaryIO, n: int) -> bytes:
     return b"".join(parts)
 
 
+def _utf16_without_bom(data: bytes) -> str:
+    """``"utf-16-le"``/``"utf-16-be"`` when ``data`` reads like mostly-ASCII text in UTF-16 (every
+    other byte NUL, the others not), else ``""``."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 8:  # too little to tell
+        return ""
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.05:
+        return "utf-16-be"
+    return ""
+
+
 def _decode(fp: BinaryIO, stream: DecodedStream, first: bytes, offset: int, block: int) -> Iterator[str]:
     codec = stream.codec
     decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -153,6 +175,10 @@ def _decode(fp: BinaryIO, stream: DecodedStream, first: bytes, offset: int, bloc
         if check_raw_nul and data:
             nul = data.find(b"\x00")
             if nul >= 0:
+                utf16 = _utf16_without_bom(first)  # judged on the start of the file
+                if utf16:
+                    raise InputError(f"{stream.path}: looks like UTF-16 without a byte-order mark "
+                                     f"(NUL bytes between letters); pass --encoding {utf16}")
                 raise InputError(f"{stream.path}: binary file (NUL byte at byte offset {consumed + nul}), skipped")
         state = decoder.getstate()
         pending = len(state[0]) if isinstance(state[0], (bytes, bytearray)) else 0
@@ -225,6 +251,7 @@ class AtomicWriter:
             mode = stat.S_IMODE(st.st_mode) if st is not None else (0o666 & ~umask)
         self._mode = mode
         fd, self.tmp = tempfile.mkstemp(prefix=f".{name}{_TEMP_PREFIX}", suffix=".tmp", dir=self._dir)
+        _lock_nowait(fd)  # held until renamed: a lock that is free marks a temp file as stale
         self._fp = os.fdopen(fd, "wb")
         self._done = False
 
@@ -243,17 +270,17 @@ class AtomicWriter:
                 except OSError:
                     pass
             os.fsync(fp.fileno())
+            _maybe_crash("before-backup")
+            if self.expect is not None and not _same_version(os.stat(self.dest), self.expect):
+                raise FileChanged(errno.EBUSY, f"{self.dest} changed while it was being restored; "
+                                               f"left as it is")
+            if self.backup is not None and self._old is not None:
+                _keep_backup(self.dest, self.backup, self.expect)
+            _maybe_crash("before-rename")
+            os.replace(self.tmp, self.dest)
+            self._done = True
         finally:
-            fp.close()
-        _maybe_crash("before-backup")
-        if self.expect is not None and not _same_version(os.stat(self.dest), self.expect):
-            raise FileChanged(errno.EBUSY, f"{self.dest} changed while it was being restored; "
-                                           f"left as it is")
-        if self.backup is not None and self._old is not None:
-            _keep_backup(self.dest, self.backup, self.expect)
-        _maybe_crash("before-rename")
-        os.replace(self.tmp, self.dest)
-        self._done = True
+            fp.close()  # only now: the lock shows the temporary file is in use until renamed
         _fsync_dir(self._dir)
 
     def abort(self) -> None:
@@ -262,12 +289,12 @@ class AtomicWriter:
             return
         self._done = True
         try:
-            self._fp.close()
-        finally:
             try:
-                os.unlink(self.tmp)
+                os.unlink(self.tmp)  # before closing, while the lock still marks it as ours
             except FileNotFoundError:
                 pass
+        finally:
+            self._fp.close()
 
     def __enter__(self) -> AtomicWriter:
         return self
@@ -275,6 +302,42 @@ class AtomicWriter:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if not self._done:
             self.abort()
+
+
+def _lock_nowait(fd: int) -> bool:
+    """Take an exclusive ``flock`` on ``fd`` if it is free; False if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # no locks on this file system
+        return True
+    return True
+
+
+def remove_stale_temp(path: str) -> bool:
+    """Remove a temporary file that an interrupted textfix write left (``kill -9``, power loss).
+    A textfix process writing it holds a lock on it, so a temporary file in use is never taken;
+    returns whether ``path`` was removed."""
+    if not is_temp_name(os.path.basename(path)):
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        if not _lock_nowait(fd) or not os.path.samestat(os.fstat(fd), os.lstat(path)):
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _same_version(st: os.stat_result, expect: os.stat_result) -> bool:
