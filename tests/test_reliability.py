@@ -394,3 +394,66 @@ def test_stale_temporary_files_are_removed_by_the_next_writing_run(tmp_path):
     p = sub("clean", "-o", out, d, timeout=120)
     assert p.returncode == 0 and b"removed 1 temporary file" in p.stderr
     assert sorted(tree(out)) == ["f000.txt", "f001.txt", "f002.txt"]
+
+
+def _feed_diff(old: str, new: str, sizes: list[int]) -> str:
+    from textfix.formats import UnifiedDiff
+
+    out: list[str] = []
+    d = UnifiedDiff("a", "b", out.append)
+    i = j = 0
+    for n in sizes:  # cut both sides at matching places, as pieces are
+        d.feed(old[i:i + n], new[j:j + n])
+        i += n
+        j += n
+    d.feed(old[i:], new[j:])
+    d.close()
+    return "".join(out)
+
+
+def test_diff_of_long_lines_is_right(monkeypatch):
+    import random
+
+    import textfix.formats as formats
+    from _unidiff import apply_unified
+
+    monkeypatch.setattr(formats, "LONG_LINE", 8, raising=False)  # lines over 8 characters spill
+    rnd = random.Random(13)
+    words = ["a", "bb", "ccc", "spun", "clean", "\n", "\n\n", "\r\n"]
+    for _ in range(200):
+        old = "".join(rnd.choice(words) + " " for _ in range(rnd.randrange(0, 60)))
+        new = " ".join(w if rnd.random() < 0.9 else "X" for w in old.split(" "))
+        if rnd.random() < 0.3:
+            old, new = old.rstrip("\n "), new.rstrip("\n ")
+        sizes = [rnd.randrange(1, 30) for _ in range(10)]
+        diff = _feed_diff(old, new, sizes)
+        assert apply_unified(old, diff) == new, (old, new, diff)
+        assert (diff == "") == (old == new)
+
+
+def test_diff_memory_does_not_grow_with_line_length():
+    """A 16 MB line used to be held several times over (600 MB for a 50 MB line)."""
+    import tracemalloc
+
+    from textfix.formats import UnifiedDiff
+
+    piece = "word " * 50_000  # 250 K characters, no line break
+    written = 0
+
+    def sink(text: str) -> None:
+        nonlocal written
+        written += len(text)
+
+    tracemalloc.start()
+    try:
+        d = UnifiedDiff("a", "b", sink)
+        d.feed("spun " + piece, "orig " + piece)
+        for _ in range(64):
+            d.feed(piece, piece)
+        d.close()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    size = 5 + 65 * len(piece)
+    assert written > 2 * size  # the whole line, removed and added
+    assert peak < 12 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB for a {size / 1e6:.0f} MB line"
