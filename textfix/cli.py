@@ -46,9 +46,11 @@ exit status:
   0  success
   1  with --check: some file would change
   2  usage error (bad option or combination of options)
-  3  some inputs failed (unreadable, binary, not valid in the encoding, not writable);
-     the other inputs were still processed. 3 wins over 1.
-  130 interrupted (Ctrl-C); every file is either untouched or completely rewritten
+  3  some inputs failed (unreadable, binary, not valid in the encoding, not writable, changed
+     meanwhile by another program); the other inputs were still processed. Also: no file found
+     (a --glob that matches nothing), or the tables cannot be loaded. 3 wins over 1.
+  130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141 standard output closed (| head):
+     the run stopped at a safe point; every file is either untouched or completely rewritten
 """
 
 MAIN_DESCRIPTION = """\
@@ -86,7 +88,10 @@ Where the result goes:
 
 An input is never overwritten without --in-place. Every write goes to a hidden temporary file
 in the same folder that is renamed over the target only when complete, so an interrupted run
-(Ctrl-C, kill, full disk) leaves each file either as it was or fully restored.
+(Ctrl-C, kill, full disk) leaves each file either as it was or fully restored; a temporary file
+left by kill -9 is removed by the next run that writes there. Each file is processed once per
+run, even if reached twice. --in-place locks each file from reading to replacing and replaces
+it only if it is still the file read, so a --backup always holds exactly the replaced bytes.
 
 Formats: plain text; HTML (.html .htm .xhtml, or --format html), where only visible text is
 restored and all markup stays byte-for-byte; JSON Lines (.jsonl .ndjson, or --format jsonl),
