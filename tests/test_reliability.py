@@ -82,23 +82,14 @@ def test_a_file_changed_meanwhile_is_not_replaced(tmp_path):
     assert sorted(tree(tmp_path)) == ["a.txt"]  # no backup of the wrong text, no temporary file
 
 
-def test_backup_that_is_a_hard_link_of_its_file(tf_main, tmp_path):
+def test_backup_that_is_a_hard_link_of_its_file(tf, tmp_path):
     f = tmp_path / "a.txt"
     f.write_text(SPUN, encoding="utf-8")
     os.link(f, tmp_path / "a.txt.orig")
-    assert tf_main("clean", "--in-place", "--backup", ".orig", f) == 0
+    assert tf("clean", "--in-place", "--backup", ".orig", f).rc == 0
     assert (tmp_path / "a.txt.orig").read_text(encoding="utf-8") == SPUN
     assert f.read_text(encoding="utf-8") == textfix.restore(SPUN)
     assert sorted(tree(tmp_path)) == ["a.txt", "a.txt.orig"]  # no stray temporary file
-
-
-@pytest.fixture
-def tf_main(capsys):
-    from textfix.cli import main
-
-    def run(*args: object) -> int:
-        return main([str(a) for a in args])
-    return run
 
 
 # --------------------------------------------------------------------------- signals
@@ -293,6 +284,10 @@ def test_explain_says_when_a_file_name_does_not_exist(tf, tmp_path):
         assert r.rc == 3 and f"{name}: no such file" in r.err
     r = tf("explain", "The protection minister final week")  # a sentence is text
     assert r.rc == 0 and r.err == ""
+    r = tf("explain", tmp_path)
+    assert r.rc == 3 and f"{tmp_path}: is a folder; explain takes one file" in r.err
+    r = tf("explain", os.devnull)  # not a regular file, but readable
+    assert r.rc == 0 and "nothing to restore" in r.text
 
 
 def test_scan_judges_json_lines_records(tf, tmp_path):

@@ -508,9 +508,10 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                     break
                 try:
                     if local is not None and run_local is not None and local(job):
+                        res = run_local(job)  # may raise on a stop: nothing is pending for it then
                         done: cf.Future[Result] = cf.Future()
+                        done.set_result(res)
                         pending.append((job, done))
-                        done.set_result(run_local(job))
                     else:
                         pending.append((job, pool.submit(_run_in_worker, job)))
                 except cf.process.BrokenProcessPool:
@@ -520,6 +521,8 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 if on_pool_start is not None:
                     on_pool_start()
             if not pending:
+                if _interrupted and not exhausted:
+                    raise Interrupted()  # jobs are left that were never started
                 return
             job, fut = pending[0]
             if not _wait(fut):

@@ -754,7 +754,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     inputs.report_empty(con, stats)
     _report_stale(con, inputs, args)
     _summary(con, stats, args, "clean")
-    if interrupted or _Stop.pipe_closed:
+    if interrupted or _Stop.pipe_closed or _Stop.signum:
         con.error(_Stop.message())
         return _Stop.status()
     if stats.failed or stats.no_input:
@@ -1020,7 +1020,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                 _scan_row(args, writer, r)
     _flush_stdout()
     _summary(con, stats, args, "scan")
-    if interrupted or _Stop.pipe_closed:
+    if interrupted or _Stop.pipe_closed or _Stop.signum:
         con.error(_Stop.message(writes=False))
         return _Stop.status()
     return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
@@ -1122,9 +1122,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     _warm_up(config)  # a broken table is one clear line, as for clean and scan
     try:
         if text is not None and text != "-" and _looks_like_path(text):
-            if not os.path.isfile(text):
-                print(f"textfix: {printable(text)}: no such file (to explain these words "
-                      f"themselves, give them on standard input: textfix explain -)", file=sys.stderr)
+            problem = _not_a_file(text)
+            if problem:
+                print(f"textfix: {printable(text)}: {problem}", file=sys.stderr)
                 return EXIT_FAILED
             fmt = args.format if args.format != "auto" else format_for_path(text)
             with open(text, "rb") as fh:
@@ -1173,7 +1173,16 @@ _PATH_LIKE = re.compile(r"[^\s]*(/|\\)[^\s]*|[^\s/\\]+\.[A-Za-z0-9]{1,6}")
 
 
 def _looks_like_path(text: str) -> bool:
-    return len(text) < 4096 and (os.path.isfile(text) or bool(_PATH_LIKE.fullmatch(text)))
+    return len(text) < 4096 and "\n" not in text and (os.path.exists(text) or bool(_PATH_LIKE.fullmatch(text)))
+
+
+def _not_a_file(path: str) -> str:
+    """Why explain cannot read ``path`` as one file ("" if it can: a file, a pipe, /dev/stdin)."""
+    if os.path.isdir(path):
+        return "is a folder; explain takes one file (see a folder's edits with textfix clean FOLDER --diff)"
+    if not os.path.exists(path):
+        return "no such file (to explain these words themselves, give them on standard input: textfix explain -)"
+    return ""
 
 
 @dataclass
