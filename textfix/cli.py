@@ -308,6 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except BrokenPipeError:  # "textfix --help | head -1"
+        _stdout_closed()
+        return EXIT_BROKEN_PIPE
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -329,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rc = EXIT_BROKEN_PIPE
     finally:
         _restore_signal_handlers(old_handlers)
+        batch.reset_stop()  # the library in this process is usable again
     if _Stop.signum:  # a signal came after the last check: the run may be incomplete
         return _Stop.status()
     if _Stop.pipe_closed:  # the output is incomplete, whatever else happened
