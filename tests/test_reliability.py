@@ -458,3 +458,21 @@ def test_diff_memory_does_not_grow_with_line_length():
     size = 5 + 65 * len(piece)
     assert written > 2 * size  # the whole line, removed and added
     assert peak < 12 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB for a {size / 1e6:.0f} MB line"
+
+
+def test_in_place_waits_for_a_lock_and_says_so(tmp_path):
+    """A file locked by another run (here: by the test) is waited for, not read half-rewritten."""
+    import fcntl
+
+    d = spun_dir(tmp_path, 1)
+    f = d / "f000.txt"
+    with open(f, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        proc = popen("clean", "--in-place", "--backup", ".orig", d)
+        time.sleep(6)
+        assert proc.poll() is None and f.read_text(encoding="utf-8") == SPUN  # still waiting
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert b"waiting for another process that is rewriting it" in err
+    assert f.read_text(encoding="utf-8") == textfix.restore(SPUN)
+    assert (d / "f000.txt.orig").read_text(encoding="utf-8") == SPUN

@@ -264,9 +264,21 @@ def _in_place(job: Job) -> bool:
     return job.only_if_changed and job.dest is not None and job.path != "-"
 
 
-def _wait_for_lock() -> None:
-    _check_interrupt()
-    time.sleep(0.05)
+def _lock_waiter(label: str) -> Callable[[], None]:
+    """Called while another process holds the file's lock: stop on request, and say what is
+    going on if it lasts (a stopped run, Ctrl-Z, holds its locks)."""
+    start = time.monotonic()
+    said = False
+
+    def wait() -> None:
+        nonlocal said
+        _check_interrupt()
+        if not said and time.monotonic() - start > 5:
+            print(f"textfix: {label}: waiting for another process that is rewriting it "
+                  f"(another textfix run?)", file=sys.stderr, flush=True)
+            said = True
+        time.sleep(0.05)
+    return wait
 
 
 def _open_input(job: Job, stdin: BinaryIO | None) -> BinaryIO:
@@ -276,7 +288,7 @@ def _open_input(job: Job, stdin: BinaryIO | None) -> BinaryIO:
         return stdin
     try:
         if _in_place(job):
-            return open_locked(job.path, _wait_for_lock)
+            return open_locked(job.path, _lock_waiter(job.label))
         return open(job.path, "rb")
     except OSError as exc:
         raise InputError(f"{job.label}: cannot read: {describe_os_error(exc)}") from None
