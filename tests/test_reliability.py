@@ -476,3 +476,15 @@ def test_in_place_waits_for_a_lock_and_says_so(tmp_path):
     assert b"waiting for another process that is rewriting it" in err
     assert f.read_text(encoding="utf-8") == textfix.restore(SPUN)
     assert (d / "f000.txt.orig").read_text(encoding="utf-8") == SPUN
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_on_stdout_is_an_error_not_a_traceback(tmp_path):
+    d = spun_dir(tmp_path, 2)
+    for args in (["clean", d / "f000.txt"], ["clean", "--diff", d], ["scan", d], ["explain", d / "f000.txt"]):
+        with open("/dev/full", "wb") as full:
+            proc = popen(*args, stdout=full)
+            _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 3, (args, err)
+        assert b"cannot write standard output: No space left on device" in err
+        assert b"Traceback" not in err

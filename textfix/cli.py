@@ -336,7 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _Stop.signum:  # a signal came after the last check: the run may be incomplete
         return _Stop.status()
     if _Stop.pipe_closed:  # the output is incomplete, whatever else happened
-        return EXIT_BROKEN_PIPE
+        if _Stop.stdout_error and not _Stop.reported:
+            print(f"textfix: {_Stop.stdout_error}", file=sys.stderr)
+        return _Stop.status()
     return rc
 
 
@@ -375,8 +377,8 @@ def _write_stdout(text: str) -> None:
         else:
             sys.stdout.flush()
             buf.write(_encode_out(text))
-    except BrokenPipeError:
-        _stdout_closed()
+    except OSError as exc:
+        _stdout_failed(exc)
 
 
 def _encode_out(text: str) -> bytes:
@@ -404,15 +406,23 @@ def _write_stdout_bytes(data: bytes) -> None:
             sys.stdout.write(data.decode("utf-8", "replace"))
         else:
             out.write(data)
-    except BrokenPipeError:
-        _stdout_closed()
+    except OSError as exc:
+        _stdout_failed(exc)
 
 
 def _flush_stdout() -> None:
     try:
         sys.stdout.flush()
-    except BrokenPipeError:
-        _stdout_closed()
+    except OSError as exc:
+        _stdout_failed(exc)
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """Standard output cannot be written: a closed pipe (exit 141), or e.g. a full disk, which
+    is an error (exit 3); either way the run stops at the next safe point and prints no more."""
+    if not isinstance(exc, BrokenPipeError):
+        _Stop.stdout_error = f"cannot write standard output: {describe_os_error(exc)}"
+    _stdout_closed()
 
 
 def _stdout_closed() -> None:
@@ -759,8 +769,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     _report_stale(con, inputs, args)
     _summary(con, stats, args, "clean")
     if interrupted or _Stop.pipe_closed or _Stop.signum:
-        con.error(_Stop.message())
-        return _Stop.status()
+        return _Stop.report(con)
     if stats.failed or stats.no_input:
         return EXIT_FAILED
     if args.check and stats.changed:
@@ -870,30 +879,44 @@ class _Stop:
     """
 
     signum = 0
-    pipe_closed = False
+    pipe_closed = False     # standard output cannot be written any more...
+    stdout_error = ""       # ...because of this error (not a closed pipe)
     raise_now = True
+    reported = False        # the command has said why it stopped
 
     @classmethod
     def reset(cls) -> None:
-        cls.signum, cls.pipe_closed, cls.raise_now = 0, False, True
+        cls.signum, cls.pipe_closed, cls.stdout_error, cls.raise_now = 0, False, "", True
+        cls.reported = False
         batch.reset_stop()
+
+    @classmethod
+    def report(cls, con: _Console, writes: bool = True) -> int:
+        """Say why the run stopped; returns the exit status."""
+        con.error(cls.message(writes))
+        cls.reported = True
+        return cls.status()
 
     @classmethod
     def status(cls) -> int:
         if cls.signum:
             return 128 + cls.signum
+        if cls.stdout_error:
+            return EXIT_FAILED
         if cls.pipe_closed:
             return EXIT_BROKEN_PIPE
         return EXIT_TERMINATED  # a worker process was signalled
 
     @classmethod
     def message(cls, writes: bool = True) -> str:
+        closed = f"{cls.stdout_error}: stopped" if cls.stdout_error else \
+            "standard output was closed (broken pipe): stopped"
         if cls.pipe_closed and not cls.signum and not writes:
-            return "standard output was closed (broken pipe): stopped"
+            return closed
         if cls.signum:
             why = "interrupted" if cls.signum == signal.SIGINT else f"stopped by {signal.Signals(cls.signum).name}"
         elif cls.pipe_closed:
-            why = "standard output was closed (broken pipe): stopped"
+            why = closed
         else:
             why = "stopped: a worker process was terminated"
         return f"{why}; files not yet processed were left as they are"
@@ -1025,8 +1048,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     _flush_stdout()
     _summary(con, stats, args, "scan")
     if interrupted or _Stop.pipe_closed or _Stop.signum:
-        con.error(_Stop.message(writes=False))
-        return _Stop.status()
+        return _Stop.report(con, writes=False)
     return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
 
 
