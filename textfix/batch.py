@@ -9,6 +9,7 @@ that dies (its files are reported as failed and left untouched), and stops clean
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import glob
 import io
 import json
@@ -31,7 +32,7 @@ from .fileio import (AtomicWriter, FileChanged, InputError, describe_os_error, o
 from .formats import UnifiedDiff, process
 
 __all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs", "request_stop",
-           "stop_requested", "reset_stop", "json_text"]
+           "stop_requested", "reset_stop", "json_text", "count_job", "load_profile"]
 
 
 def default_jobs() -> int:
@@ -60,6 +61,7 @@ class Job:
     umask: int = 0o022
     record_rows: bool = False       # JSON Lines: keep each record's score (scan --records)
     spun_at: float = 0.5            # JSON Lines: a record at this score or above counts as spun
+    profile: str | None = None      # a saved site profile (textfix learn) to restore with
 
 
 @dataclass
@@ -221,7 +223,13 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     try:
         fp = _open_input(job, stdin)
         # an input file stays open (and, --in-place, locked) until it is replaced
-        writer = _process(job, fp, result, spool, sink, textfix.explain)
+        explain = textfix.explain
+        if job.profile is not None:
+            profile = load_profile(job.profile)
+
+            def explain(text: str, **kw: object):  # noqa: ANN202
+                return textfix.explain(text, profile=profile, **kw)
+        writer = _process(job, fp, result, spool, sink, explain)
         if writer is not None:
             if result.changed or not job.only_if_changed:
                 try:
@@ -391,6 +399,47 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
     finally:
         if writer is not None:
             writer.abort()
+
+
+_PROFILES: dict[tuple, object] = {}
+
+
+def load_profile(path: str):  # noqa: ANN201 - a textfix.Profile
+    """A saved profile, loaded once per process (per file version)."""
+    from .profile import Profile
+
+    st = os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    hit = _PROFILES.get(key)
+    if hit is None:
+        _PROFILES.clear()
+        hit = _PROFILES[key] = Profile.load(path)
+    return hit
+
+
+def count_job(job: Job, counts: object, *, stdin: BinaryIO | None = None) -> int:
+    """Add the documents of one input file to ``counts`` (a ``textfix.channel.Counts``), read
+    exactly as restoring reads them (formats, parts, fields); returns how many. An input that
+    cannot be read adds nothing here: the restore pass reports it."""
+    from .edits import Explanation
+
+    n = 0
+
+    def collect(text: str, **_: object) -> Explanation:
+        nonlocal n
+        _check_interrupt()
+        counts.add(text)  # type: ignore[attr-defined]
+        n += 1
+        return Explanation(text, (), 0.0)
+
+    try:
+        with contextlib.nullcontext(stdin) if stdin is not None else open(job.path, "rb") as fp:
+            stream = open_text(fp, job.label, job.encoding)
+            for _ in process(job.fmt, stream.pieces, collect, field_name=job.field_name):
+                pass
+    except (InputError, OSError, UnicodeError, ValueError):
+        return n
+    return n
 
 
 def _encoder(codec: str) -> Callable[[str], bytes]:

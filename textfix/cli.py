@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
+from .channel import LEARN_MIN_TEXTS
 from .config import DEFAULT_TABLES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
 from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
@@ -64,6 +65,7 @@ commands:
   clean    restore files, folders or standard input (to stdout, a mirror folder, or in place)
   scan     list files with their spin score and number of suspected spun phrases
   explain  show every edit in context, with its confidence and reason
+  learn    learn a site's spinner from its files and save it as a profile (a TSV to review)
 
 Run "textfix COMMAND --help" for the options of a command.
 
@@ -73,6 +75,7 @@ examples:
   textfix clean scraped/ -o restored/
   textfix scan scraped/ --sort score --threshold 0.5
   textfix explain "A uncommon journey by the protection minister"
+  textfix learn site/ -o site.profile.tsv && textfix clean new-pages/ --profile site.profile.tsv -o out/
 
 {EXIT_CODES}"""
 
@@ -102,6 +105,13 @@ is binary or not valid in the encoding is reported (with the byte offset) and sk
 Large files are read in bounded memory: plain text is judged in documents of about 64 K
 characters of whole paragraphs (a typical article is judged whole), HTML in stretches of
 about 64 K characters of visible text, JSON Lines one record at a time.
+
+Learning: a spinner applies one dictionary to every page, so when the inputs hold at least
+10 documents, clean first reads them all (a quick pass of counts) and learns the spinner's
+profile from them, then restores each with it: a word the spinner replaced is missing from
+every page, its output turns up everywhere. --profile FILE restores with a saved profile
+(textfix learn) instead; --no-learn judges each document alone. Standard input is not learned
+from. Folders of clean text learn (next to) nothing and change nothing.
 """
 
 CLEAN_EPILOG = f"""\
@@ -115,6 +125,27 @@ examples:
   textfix clean dump.jsonl --field body -o out/  JSON Lines: restore each record's "body"
   textfix clean scraped/ --check                 for CI: exit 1 if anything would change
   textfix clean scraped/ --min-confidence 0.8    more cautious
+  textfix clean site/ -o out/ --save-profile site.profile.tsv   keep what was learned
+  textfix clean new/ --profile site.profile.tsv -o out/         restore with a saved profile
+
+{EXIT_CODES}"""
+
+LEARN_DESCRIPTION = """\
+Learn the spinner of a site from its files: PATH is a file, a folder (searched recursively as
+clean does) or - for standard input. A dictionary spinner applies one dictionary to every page:
+a word it replaces ("said") all but vanishes from the body text of every page, and its output
+("mentioned") turns up in the original's contexts. The profile lists each such pair with its
+evidence (body counts observed and expected, the language model's preference in the spun
+word's contexts, the belief in the pair) and, with spun "*", each original's body count. It is
+a plain TSV to read, review and edit; clean --profile FILE restores with it. The more pages,
+the more it finds: two articles give away "said", a few hundred most of the common words.
+"""
+
+LEARN_EPILOG = f"""\
+examples:
+  textfix learn site/ -o site.profile.tsv
+  textfix learn dump.jsonl --field body -o site.profile.tsv
+  textfix clean new-pages/ --profile site.profile.tsv -o restored/
 
 {EXIT_CODES}"""
 
@@ -214,6 +245,19 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--scorer", choices=SCORER_NAMES, help="context model (default: trigram)")
 
 
+def _add_learn_options(p: argparse.ArgumentParser, *, save: bool = True) -> None:
+    g = p.add_argument_group("learning the site's spinner")
+    how = g.add_mutually_exclusive_group()
+    how.add_argument("--profile", metavar="FILE",
+                     help="restore with this saved profile (from textfix learn) instead of learning")
+    how.add_argument("--no-learn", action="store_true",
+                     help="judge each document alone (by default a run over at least "
+                          f"{LEARN_MIN_TEXTS} documents first learns their spinner)")
+    if save:
+        g.add_argument("--save-profile", metavar="FILE",
+                       help="also write the profile learned from the inputs to FILE")
+
+
 def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, or - for standard input")
     g = p.add_argument_group("input")
@@ -257,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "offsets, confidence, source), notes; or path and error")
     out.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if any file would change (for CI)")
+    _add_learn_options(clean)
     _add_config_options(clean)
     clean.set_defaults(func=_cmd_clean)
 
@@ -273,8 +318,22 @@ def build_parser() -> argparse.ArgumentParser:
                     help="list only files whose spin score is at least X")
     so.add_argument("--records", action="store_true",
                     help="JSON Lines: one row per record (PATH:LINE) instead of per file")
+    _add_learn_options(scan)
     _add_config_options(scan)
     scan.set_defaults(func=_cmd_scan)
+
+    learn = sub.add_parser("learn", help="learn a site's spinner from its files (a profile)",
+                           description=LEARN_DESCRIPTION, epilog=LEARN_EPILOG, formatter_class=_formatter)
+    _add_input_options(learn)
+    lo = learn.add_argument_group("output")
+    lo.add_argument("-o", "--output", metavar="FILE", required=True,
+                    help="where to write the profile (a TSV; - for standard output)")
+    lo.add_argument("--sources", metavar="NAMES",
+                    help="comma-separated candidate sources, of phrases, moby, context (default: "
+                         "phrases,moby; context finds originals no table lists, less precisely)")
+    lo.add_argument("--top", type=int, default=10, metavar="N",
+                    help="substitutions listed in the summary (default 10)")
+    learn.set_defaults(func=_cmd_learn)
 
     exp = sub.add_parser("explain", help="show each edit in context",
                          description=EXPLAIN_DESCRIPTION, epilog=EXPLAIN_EPILOG, formatter_class=_formatter)
@@ -709,10 +768,11 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
                       encoding=encoding, field_name=args.field, dest=dest, backup=backup,
                       only_if_changed=bool(args.in_place), diff=args.diff, report=args.jsonl,
-                      umask=umask)
+                      umask=umask, profile=profile_path)
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
+    profile_path = _site_profile(args, inputs, config, encoding, con)
     for m in inputs.missing:
         con.error(f"{m}: no such file or folder")
         stats.files += 1
@@ -979,6 +1039,132 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
              f"({rate:.{1 if rate >= 1 else 2}f} MB/s)")
 
 
+# --------------------------------------------------------------------------- learning
+
+def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, encoding: str, con: _Console,
+                  *, stdin: bool = False):  # noqa: ANN202 - (textfix.channel.Counts, files, documents)
+    """The first pass: every document of the inputs counted (read as restoring reads them)."""
+    from .channel import Counts
+
+    counts = Counts()
+    files = docs = 0
+    saved = inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty
+    inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty = [], [], [], []
+    last = time.monotonic()
+    try:
+        for arg, f in inputs:
+            if f.path == "-" and not stdin:
+                continue
+            job = Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
+                      encoding=encoding, field_name=args.field)
+            docs += batch.count_job(job, counts, stdin=_stdin_binary() if f.path == "-" else None)
+            files += 1
+            if batch.stop_requested() or _Stop.signum:
+                raise Interrupted()
+            if not con.quiet and _stderr_is_tty() and time.monotonic() - last > 0.5:
+                last = time.monotonic()
+                print(f"\rtextfix: learning: {files} files, {docs} documents, {counts.words:,} words",
+                      end="", file=sys.stderr, flush=True)
+    finally:
+        inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty = saved
+        if not con.quiet and _stderr_is_tty():
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    return counts, files, docs
+
+
+def _describe_profile(profile, docs: int, top: int = 5) -> str:  # noqa: ANN001
+    pairs = [e for e in profile.top(len(profile)) if e.spun != ("*",) and e.weight > 0]
+    shown = ", ".join(f"{' '.join(e.original)} -> {' '.join(e.spun)} ({e.seen})" for e in pairs[:top])
+    return (f"learned the spinner of {_plural(docs, 'document')}: {_plural(len(pairs), 'substitution')}"
+            f"{' (' + shown + ')' if shown else ''}, {profile.spun_share:.0%} of the texts look spun")
+
+
+def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, encoding: str,
+                  con: _Console) -> str | None:
+    """The profile file the jobs restore with: --profile FILE, or one learned from the inputs
+    (written to a temporary file removed at exit), or None (--no-learn, too few documents)."""
+    if args.profile:
+        try:
+            batch.load_profile(args.profile)
+        except FileNotFoundError:
+            raise UsageError(f"--profile {args.profile}: no such file (make one with textfix learn)") from None
+        except OSError as exc:
+            raise UsageError(f"--profile {args.profile}: {describe_os_error(exc)}") from None
+        except TableError as exc:
+            raise _LoadError(str(exc)) from exc
+        return args.profile
+    if args.no_learn:
+        return None
+    counts, _, docs = _count_inputs(args, inputs, config, encoding, con)
+    if docs < LEARN_MIN_TEXTS:
+        if getattr(args, "save_profile", None):
+            con.info(f"textfix: note: only {_plural(docs, 'document')}: nothing learned (a profile needs "
+                     f"at least {LEARN_MIN_TEXTS}); each document is judged alone")
+        return None
+    _warm_up(config)
+    from .channel import estimate
+
+    profile = estimate(counts, scorer=config.scorer)
+    con.info(f"textfix: {_describe_profile(profile, docs)}")
+    if getattr(args, "save_profile", None):
+        profile.save(args.save_profile)
+    fd, path = tempfile.mkstemp(prefix="textfix-profile-", suffix=".tsv")
+    os.close(fd)
+    profile.save(path)
+    import atexit
+
+    atexit.register(_unlink_quietly, path)
+    return path
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _cmd_learn(args: argparse.Namespace) -> int:
+    config = _config(args)
+    encoding = _encoding(args.encoding)
+    inputs = _Inputs(list(args.paths), tuple(args.glob or DEFAULT_GLOBS))
+    con = _Console(args.quiet, progress=False)
+    for m in inputs.missing:
+        con.error(f"{m}: no such file or folder")
+    sources = tuple(x for x in (args.sources or "").split(",") if x) or None
+    start = time.monotonic()
+    _warm_up(config)
+    counts, files, docs = _count_inputs(args, inputs, config, encoding, con, stdin=True)
+    inputs.report_walk_errors(con, _Stats())
+    inputs.report_empty(con, _Stats())
+    if docs == 0:
+        con.error("textfix learn: no documents to learn from")
+        return EXIT_FAILED
+    from .channel import estimate
+
+    try:
+        profile = estimate(counts, sources=sources, scorer=config.scorer)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.output == "-":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "profile.tsv")
+            profile.save(path)
+            with open(path, encoding="utf-8") as fp:
+                _write_stdout(fp.read())
+    else:
+        try:
+            profile.save(args.output)
+        except OSError as exc:
+            con.error(f"textfix learn: cannot write {args.output}: {describe_os_error(exc)}")
+            return EXIT_FAILED
+    con.info(f"textfix: {_describe_profile(profile, docs, args.top)}; {_plural(files, 'file')}, "
+             f"{counts.words:,} body words in {time.monotonic() - start:.1f} s"
+             + ("" if args.output == "-" else f"; written to {args.output}"))
+    if docs < LEARN_MIN_TEXTS:
+        con.info(f"textfix: note: a profile of fewer than {LEARN_MIN_TEXTS} documents is weak; clean uses "
+                 "it only when given with --profile")
+    return EXIT_FAILED if inputs.missing else EXIT_OK
+
+
 # --------------------------------------------------------------------------- scan
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -990,10 +1176,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         for arg, f in inputs:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
                       encoding=encoding, field_name=args.field, record_rows=args.records,
-                      spun_at=spun_at)
+                      spun_at=spun_at, profile=profile_path)
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
+    profile_path = _site_profile(args, inputs, config, encoding, con)
     threshold = args.threshold
     spun_at = 0.5 if threshold is None else threshold
     table = not (args.jsonl or args.csv) and _stdout_is_tty()
