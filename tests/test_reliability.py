@@ -39,7 +39,7 @@ def spun_dir(root: Path, n: int, name: str = "d") -> Path:
 
 def test_a_file_reached_twice_is_processed_once(tmp_path):
     d = spun_dir(tmp_path, 2)
-    p = sub("clean", d, d / "f000.txt", "--in-place", "--backup", ".orig", "-j", "2", timeout=120)
+    p = sub("clean", "--no-learn", d, d / "f000.txt", "--in-place", "--backup", ".orig", "-j", "2", timeout=120)
     assert p.returncode == 0, p.stderr
     assert (d / "f000.txt.orig").read_text(encoding="utf-8") == SPUN  # the original, not restored text
     assert b"2 files, 2 changed" in p.stderr
@@ -53,7 +53,7 @@ def test_a_file_reached_twice_is_processed_once(tmp_path):
 
 def test_two_runs_at_once_keep_every_original_as_backup(tmp_path):
     d = spun_dir(tmp_path, 40)
-    runs = [popen("clean", d, "--in-place", "--backup", ".orig", "-j", "2", "-q") for _ in range(2)]
+    runs = [popen("clean", "--no-learn", d, "--in-place", "--backup", ".orig", "-j", "2", "-q") for _ in range(2)]
     for p in runs:
         _, err = p.communicate(timeout=180)
         assert p.returncode == 0, err
@@ -119,7 +119,7 @@ def test_sigterm_ends_a_parallel_run_promptly_with_143(tmp_path, target):
     for attempt in range(4 if target != "one-worker" else 2):
         d = spun_dir(tmp_path, 80, name=f"d{attempt}")
         before = tree(d)
-        proc = popen("clean", "--in-place", "-j", "2", d, start_new_session=True)
+        proc = popen("clean", "--no-learn", "--in-place", "-j", "2", d, start_new_session=True)
         _wait_until_rewriting(d, before, proc)
         time.sleep(0.05 * attempt)
         if target == "process-group":
@@ -160,7 +160,7 @@ def _running(pid: int) -> bool:
 def test_workers_exit_when_the_parent_is_killed(tmp_path):
     d = spun_dir(tmp_path, 150)
     before = tree(d)
-    proc = popen("clean", "--in-place", "-j", "2", d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = popen("clean", "--no-learn", "--in-place", "-j", "2", d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -189,7 +189,7 @@ def test_broken_pipe_stops_safely_and_exits_141(tmp_path, mode):
     """``clean DIR --in-place --diff | head -1`` used to exit 0 with files left unrestored."""
     d = spun_dir(tmp_path, 60)
     before = tree(d)
-    proc = popen("clean", d, "--diff", *mode)
+    proc = popen("clean", "--no-learn", d, "--diff", *mode)
     assert proc.stdout is not None
     first = proc.stdout.readline()
     proc.stdout.close()  # as head does after its line
@@ -237,10 +237,10 @@ def test_file_name_that_is_not_utf8(tmp_path):
         p.stdout.decode("utf-8")  # valid UTF-8
         row = json.loads(p.stdout.splitlines()[0])
         assert os.fsencode(row["path"]) == raw  # \udcXX escapes give the bytes back
-    p = sub("clean", "--in-place", "--backup", ".orig", d, timeout=120)
+    p = sub("clean", "--no-learn", "--in-place", "--backup", ".orig", d, timeout=120)
     assert p.returncode == 0, p.stderr
     assert open(raw, "rb").read() == textfix.restore(SPUN).encode()
-    p = sub("clean", "--jsonl", d / "missing\udce9.txt", timeout=120)
+    p = sub("clean", "--no-learn", "--jsonl", d / "missing\udce9.txt", timeout=120)
     assert p.returncode == 3 and b"Traceback" not in p.stderr and b"missing\\xe9.txt" in p.stderr
 
 
@@ -372,7 +372,7 @@ def test_stale_temporary_files_are_removed_by_the_next_writing_run(tmp_path):
     import fcntl
 
     d = spun_dir(tmp_path, 3)
-    p = sub("clean", "--in-place", "-j", "1", d, env={"_TEXTFIX_TEST_CRASH": "before-rename"}, timeout=120)
+    p = sub("clean", "--no-learn", "--in-place", "-j", "1", d, env={"_TEXTFIX_TEST_CRASH": "before-rename"}, timeout=120)
     assert p.returncode == 70  # as if killed: a temporary file is left
     stale = [k for k in tree(d) if k.startswith(".")]
     assert len(stale) == 1
@@ -380,10 +380,10 @@ def test_stale_temporary_files_are_removed_by_the_next_writing_run(tmp_path):
     live = d / ".f002.txt.textfix-live123.tmp"
     with open(live, "wb") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        p = sub("clean", "--diff", d, timeout=120)  # reporting only: mentioned, left
+        p = sub("clean", "--no-learn", "--diff", d, timeout=120)  # reporting only: mentioned, left
         assert b"2 temporary files left by an interrupted run" in p.stderr
         assert live.exists() and (d / stale[0]).exists()
-        p = sub("clean", "--in-place", d, timeout=120)
+        p = sub("clean", "--no-learn", "--in-place", d, timeout=120)
         assert p.returncode == 0, p.stderr
         assert b"removed 1 temporary file left by an interrupted run" in p.stderr
         assert not (d / stale[0]).exists() and live.exists()
@@ -392,7 +392,7 @@ def test_stale_temporary_files_are_removed_by_the_next_writing_run(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / ".f000.txt.textfix-old123.tmp").write_bytes(b"half")
-    p = sub("clean", "-o", out, d, timeout=120)
+    p = sub("clean", "--no-learn", "-o", out, d, timeout=120)
     assert p.returncode == 0 and b"removed 1 temporary file" in p.stderr
     assert sorted(tree(out)) == ["f000.txt", "f001.txt", "f002.txt"]
 
@@ -468,7 +468,7 @@ def test_in_place_waits_for_a_lock_and_says_so(tmp_path):
     f = d / "f000.txt"
     with open(f, "rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
-        proc = popen("clean", "--in-place", "--backup", ".orig", d)
+        proc = popen("clean", "--no-learn", "--in-place", "--backup", ".orig", d)
         time.sleep(6)
         assert proc.poll() is None and f.read_text(encoding="utf-8") == SPUN  # still waiting
     _, err = proc.communicate(timeout=60)

@@ -350,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="characters of context shown each side of an edit (default 40)")
     exp.add_argument("--json", action="store_true",
                      help="print the explanation as one JSON object")
+    _add_learn_options(exp, save=False)
     _add_config_options(exp)
     exp.set_defaults(func=_cmd_explain)
     return parser
@@ -1326,6 +1327,22 @@ def _esc(text: str) -> str:
 
 # --------------------------------------------------------------------------- explain
 
+def _file_profile(args: argparse.Namespace, path: str, fmt: str, config: Config, encoding: str):  # noqa: ANN202
+    """The profile explain FILE restores with: the one clean FILE would use (--profile, or one
+    learned from the file's documents when it holds at least LEARN_MIN_TEXTS)."""
+    if args.profile:
+        return batch.load_profile(args.profile)
+    if args.no_learn:
+        return None
+    from .channel import Counts, estimate
+
+    counts = Counts()
+    job = Job(path=path, label=path, fmt=fmt, config=config, encoding=encoding, field_name=args.field)
+    if batch.count_job(job, counts) < LEARN_MIN_TEXTS:
+        return None
+    return estimate(counts, scorer=config.scorer)
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     config = _config(args)
     encoding = _encoding(args.encoding)
@@ -1340,8 +1357,10 @@ def _cmd_explain(args: argparse.Namespace) -> int:
                 print(f"textfix: {printable(text)}: {problem}", file=sys.stderr)
                 return EXIT_FAILED
             fmt = args.format if args.format != "auto" else format_for_path(text)
+            profile = _file_profile(args, text, fmt, config, encoding)
             with open(text, "rb") as fh:
-                ex = _explain_stream(open_text(fh, text, encoding), fmt, args.field, config)  # type: ignore[arg-type]
+                ex = _explain_stream(open_text(fh, text, encoding), fmt, args.field, config,  # type: ignore[arg-type]
+                                     profile=profile)
             ex.path = text
         elif text is None or text == "-":
             if text is None and _stdin_is_tty():
@@ -1350,8 +1369,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             ex = _explain_stream(open_text(_stdin_binary(), "-", encoding), fmt,  # type: ignore[arg-type]
                                  args.field, config)
         else:
+            profile = batch.load_profile(args.profile) if args.profile else None
             ex = _explain_stream(None, args.format if args.format != "auto" else "text", args.field,
-                                 config, text=text)
+                                 config, text=text, profile=profile)
     except (InputError, OSError) as exc:
         msg = str(exc) if isinstance(exc, InputError) else f"{text}: {describe_os_error(exc)}"
         print(f"textfix: {printable(msg)}", file=sys.stderr)
@@ -1431,14 +1451,15 @@ class _FileExplanation:
 
 
 def _explain_stream(stream: object, fmt: str, field_name: str, config: Config, *,
-                    text: str | None = None) -> _FileExplanation:
+                    text: str | None = None, profile: object = None) -> _FileExplanation:
     """Restore like ``clean`` does (:func:`textfix.formats.process` over the same decoded pieces)."""
     import textfix
 
     pieces_in = [text] if text is not None else stream.pieces  # type: ignore[attr-defined]
     src, out, edits, notes, warnings, records = [], [], [], [], [], []
     total_s, total_w = 0.0, 0
-    for piece in process(fmt, pieces_in, lambda t: textfix.explain(t, config=config), field_name=field_name):
+    for piece in process(fmt, pieces_in, lambda t: textfix.explain(t, config=config, profile=profile),
+                         field_name=field_name):
         src.append(piece.src)
         out.append(piece.out)
         edits.extend(piece.edits)
