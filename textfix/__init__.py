@@ -12,30 +12,62 @@ from .config import Config
 from .edits import Edit, Explanation, apply_edits
 from .errors import TableError
 
-__all__ = ["Config", "Edit", "Explanation", "TableError", "apply_edits", "explain", "restore",
-           "spin_score", "__version__"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from .profile import Profile
+
+
+def __getattr__(name: str) -> object:
+    """``textfix.Profile`` is imported on first use (nothing is loaded at import)."""
+    if name == "Profile":
+        from .profile import Profile
+
+        return Profile
+    raise AttributeError(f"module 'textfix' has no attribute {name!r}")
+
+__all__ = ["Config", "Edit", "Explanation", "Profile", "TableError", "apply_edits", "explain", "learn",
+           "restore", "spin_score", "__version__"]
 __version__ = "0.1.0"
 
 
-def explain(text: str, *, config: Config | None = None, **options: object) -> Explanation:
+def explain(text: str, *, profile: Profile | None = None, config: Config | None = None,
+            **options: object) -> Explanation:
     """Restore ``text`` and say what changed: an :class:`Explanation` with ``text``, ``edits``,
-    ``spin_score`` and ``notes``. Options are those of :class:`Config`."""
+    ``spin_score`` and ``notes``. ``profile``: a spinner model from :func:`learn` (or
+    ``Profile.load``) for the site the text comes from. Options are those of :class:`Config`."""
     from .pipeline import run
 
-    return run(text, config, options)
+    return run(text, config, options, profile)
 
 
-def restore(text: str, *, config: Config | None = None, **options: object) -> str:
+def restore(text: str, *, profile: Profile | None = None, config: Config | None = None,
+            **options: object) -> str:
     """The text with spun phrases mapped back to their likely original wording.
 
     Clean text comes back unchanged, and everything outside an edited phrase is kept
     byte-for-byte (whitespace, punctuation, quotes, case).
     """
-    return explain(text, config=config, **options).text
+    return explain(text, profile=profile, config=config, **options).text
 
 
-def spin_score(text: str, *, config: Config | None = None, **options: object) -> float:
+def spin_score(text: str, *, profile: Profile | None = None, config: Config | None = None,
+               **options: object) -> float:
     """How spun one document looks: 0.0 (clean) .. 1.0 (certainly spun)."""
     from .pipeline import score_document
 
-    return score_document(text, config, options)
+    return score_document(text, config, options, profile)
+
+
+def learn(texts: object, *, prior: Profile | None = None, sources: tuple[str, ...] | None = None,
+          config: Config | None = None) -> Profile:
+    """The spinner model of a site: learned from an iterable of texts (one text is a corpus of
+    one), streaming. ``prior``: a profile whose entries are kept where the texts have none;
+    ``sources``: candidate sources, any of ``"phrases"``, ``"moby"``, ``"context"`` (default:
+    the shipped tables). See :mod:`textfix.channel`."""
+    from .channel import learn_texts
+    from .config import resolve_config
+
+    if isinstance(texts, str):
+        texts = [texts]
+    cfg = resolve_config(config, {})
+    return learn_texts(texts, prior=prior, sources=sources, scorer=cfg.scorer)

@@ -67,6 +67,9 @@ DENSITY_OCCURRENCES = 3
 #: lift a protection when that region's own llr exceeds LIFT_LLR and its rate is at least
 #: LIFT_SHARE of the body's
 LIFT_LLR, LIFT_SHARE = 4.0, 0.4
+#: a profile's evidence about one text counts at most this much (log10) either way, as much as
+#: a clearly spun page's table evidence
+CHANNEL_CLIP = 12.0
 _SAID_TELL = regex.compile(r"""[,.?!…]?[”"]\s+mentioned\b|\bmentioned\s*[,.]?\s*[“"]""")
 
 
@@ -182,7 +185,7 @@ def fluency_llr(n_words: int, mean_pmi: float) -> float:
 
 
 def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[Site],
-             *, adaptive: bool, fluency: tuple[int, float] = (0, 0.0)) -> Evidence:
+             *, adaptive: bool, fluency: tuple[int, float] = (0, 0.0), channel: float | None = None) -> Evidence:
     """Evidence from the table matches of a document (each distinct spun phrase counted once)."""
     sites = distinct_sites(sites)
     body = [s.gain for s in sites if s.region == "body"]
@@ -215,6 +218,11 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     sparse = min(1.0, density / MIN_DENSITY) if MIN_DENSITY > 0 else 1.0
     if llr > 0:
         llr *= sparse
+    if channel is not None:
+        # a learned profile's evidence (textfix.channel): counts of the spinner's outputs and of
+        # its vanished originals, already a log10 likelihood ratio with its prior; not scaled by
+        # density, which it subsumes
+        llr += max(-CHANNEL_CLIP, min(CHANNEL_CLIP, channel))
     fluency_term = fluency_llr(*fluency)
     if fluency_term > 0:
         fluency_term *= sparse

@@ -19,7 +19,8 @@ from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, arti
 from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits, compose_edits
 from .scoring import get_scorer
-from .tables import Candidate, lexicon
+from .profile import Profile
+from .tables import Candidate, Lexicon, lexicon
 from .tokens import PARAGRAPH_BREAK, Token, tokenize
 
 __all__ = ["run", "score_document", "MAX_PASSES"]
@@ -70,7 +71,7 @@ _ORDINALS.update({w: f"{n}th" for n, w in zip(range(20, 100, 10), "twentieth thi
                                                "sixtieth seventieth eightieth ninetieth".split())})
 _ORDINALS["hundredth"] = "100th"
 #: how far a table's weights are trusted as the spinner's channel probability
-TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0}
+TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0, "profile": 1.0}
 #: a table's confidences are raised to this power. The thesaurus lists the word a spinner replaced
 #: for only part of its outputs, and an n-gram model over-rates common words, so the raw posterior
 #: over-states how often a thesaurus edit is right: measured on the non-circular mythes benchmark
@@ -157,6 +158,28 @@ class _Spans:
         return k >= 0 and self.ends[k] > start
 
 
+def _check_profile(profile: object) -> None:
+    if profile is not None and not isinstance(profile, Profile):
+        raise TypeError(f"profile must be a textfix.Profile (textfix.learn(...) or Profile.load(path)), "
+                        f"not {type(profile).__name__}")
+
+
+_PROFILE_LEXICONS: dict[int, tuple] = {}
+
+
+def _profile_lexicon(profile: Profile, tables: tuple[str, ...]) -> Lexicon:
+    """The profile's table first, then the shipped ones (memoised per profile and tables)."""
+    key = id(profile)
+    hit = _PROFILE_LEXICONS.get(key)
+    if hit is not None and hit[0] is profile and hit[1] == tables:
+        return hit[2]
+    lex = Lexicon((profile.table(), *lexicon(tables).tables))
+    if len(_PROFILE_LEXICONS) > 8:
+        _PROFILE_LEXICONS.clear()
+    _PROFILE_LEXICONS[key] = (profile, tables, lex)
+    return lex
+
+
 def _check_text(text: object) -> str:
     if isinstance(text, (bytes, bytearray)):
         raise TypeError("textfix works on str, not bytes: decode first, e.g. data.decode('utf-8')")
@@ -169,14 +192,15 @@ class _Doc:
     """One analysis of one text under one config."""
 
     def __init__(self, text: str, cfg: Config, gain_cache: dict | None = None,
-                 sample_sites: int = SAMPLE_SITES) -> None:
+                 sample_sites: int = SAMPLE_SITES, profile: Profile | None = None) -> None:
+        self.profile = profile
         self.gain_cache = gain_cache
         self.text = text
         self._curly = "’" in text  # restored apostrophes follow the text's style
         self.cfg = cfg
         self.tokens: list[Token] = tokenize(text, urls=cfg.protect_urls, numbers=cfg.protect_numbers)
         self.scorer = get_scorer(cfg.scorer)
-        self.lex = lexicon(cfg.tables)
+        self.lex = lexicon(cfg.tables) if profile is None else _profile_lexicon(profile, cfg.tables)
         toks = self.tokens
         # every token that may change: words, plain numbers, and mixed ones the figure rule let
         # through ("1000’s", a spinner's "thousands")
@@ -223,11 +247,28 @@ class _Doc:
                 n_quote += 1
             else:
                 n_body += 1
+        self.channel_llr = self._channel_llr() if profile is not None else None
         self.evidence: Evidence = evaluate(text, n_body, n_quote, n_name, self.sites,
-                                           adaptive=cfg.adaptive_protection, fluency=self._fluency())
+                                           adaptive=cfg.adaptive_protection, fluency=self._fluency(),
+                                           channel=self.channel_llr)
         # the per-table spin rates decoding uses: the evidence's, until decide() has scored every
         # thesaurus match and re-estimated that table's rate from all of them
         self.decode_rates: dict[str, float] = dict(self.evidence.table_rates)
+
+    def _channel_llr(self) -> float:
+        """log10 odds that this text was rewritten by the profile's spinner: its prior (the share
+        of spun texts it was learned from) plus the evidence of the body words, each output of
+        the spinner's dictionary for it and each of its originals (all but gone in its texts)
+        against. A clean article of a mixed folder keeps its "said"s."""
+        p = self.profile
+        assert p is not None
+        spun_llr, orig_llr = p.signature_cached()
+        share = min(0.99, max(0.01, p.spun_share))
+        llr = math.log10(share / (1.0 - share))
+        for t in self.tokens:
+            if t.is_word and t.fixed is None and not t.in_quote and not t.name_like:
+                llr += spun_llr.get(t.norm, 0.0) + orig_llr.get(t.norm, 0.0)
+        return llr
 
     def _fluency(self) -> tuple[float, float]:
         """(number, mean PMI with their context) of the body's content words: see fluency_llr.
@@ -316,6 +357,11 @@ class _Doc:
         """Prior share of this table's matches the spinner made, for this document."""
         if not self.cfg.document_gating:
             return RATE_UNGATED
+        if table == "profile" and self.channel_llr is not None:
+            # the profile's rows are this spinner's outputs: the prior is the chance that this
+            # text is one of its, from the channel evidence
+            x = max(-30.0, min(30.0, self.channel_llr))
+            return min(RATE_SPUN, max(RATE_CLEAN, 1.0 / (1.0 + 10.0 ** -x)))
         # log-linear between the clean rate and the document's estimated rate, by spin score:
         # a doubtful document stays cautious
         return self._gated(self.decode_rates.get(table, self.evidence.rate))
@@ -390,7 +436,8 @@ class _Doc:
         """Joint decoding of the other matches, chunk by chunk."""
         if not usable:
             return []
-        bases = {t: math.log10(self.rate(t) / (1.0 - self.rate(t))) for t in self.cfg.tables}
+        tables = (*self.cfg.tables, "profile") if self.profile is not None else self.cfg.tables
+        bases = {t: math.log10(self.rate(t) / (1.0 - self.rate(t))) for t in tables}
         # a word the spinner put in several places: its occurrences are judged together (the
         # spinner swaps a word the same way throughout), shrunk towards the table's rate
         word_base: dict[tuple[str, ...], float] = {}
@@ -409,7 +456,9 @@ class _Doc:
         uni, vf = self.scorer.unigram, self.scorer.vocab_form
 
         def freq_gap(m: Match, c: Candidate, table: str) -> float:
-            if table not in DISCOUNTED:
+            # a profile row learned from a thesaurus link is a thesaurus word the folder vouches
+            # for: its n-gram gain gets the same frequency discount
+            if table not in DISCOUNTED and not (table == "profile" and c.source.endswith("moby")):
                 return 0.0
             return FREQ_DISCOUNT * (sum(uni(vf(w)) for w in c.words) - sum(uni(vf(w)) for w in m.spun))
         # keep only the candidates that could win: local gain + prior within PRUNE of even odds;
@@ -545,7 +594,8 @@ def _parts(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _documents(text: str, cfg: Config, gain_cache: dict | None) -> list[tuple[int, _Doc]]:
+def _documents(text: str, cfg: Config, gain_cache: dict | None, profile: Profile | None = None
+               ) -> list[tuple[int, _Doc]]:
     """The documents ``text`` is judged as, with their offsets: the whole text, or, for a long text
     whose parts disagree (some clearly spun, some not), each run of agreeing parts.
 
@@ -553,7 +603,8 @@ def _documents(text: str, cfg: Config, gain_cache: dict | None) -> list[tuple[in
     """
     spans = _parts(text) if len(text) >= LONG_TEXT and cfg.document_gating else []
     if len(spans) > 1:
-        scores = [_Doc(text[a:b], cfg, gain_cache, PART_SAMPLE_SITES).evidence.edit_score for a, b in spans]
+        scores = [_Doc(text[a:b], cfg, gain_cache, PART_SAMPLE_SITES, profile).evidence.edit_score
+                  for a, b in spans]
         spun = [x >= PART_SPUN for x in scores]
         grown = True
         while grown:  # spun runs grow through their doubtful neighbours
@@ -568,13 +619,15 @@ def _documents(text: str, cfg: Config, gain_cache: dict | None) -> list[tuple[in
                     runs[-1].append(k)
                 else:
                     runs.append([k])
-            return [(spans[r[0]][0], _Doc(text[spans[r[0]][0]:spans[r[-1]][1]], cfg, gain_cache)) for r in runs]
-    return [(0, _Doc(text, cfg, gain_cache))]
+            return [(spans[r[0]][0], _Doc(text[spans[r[0]][0]:spans[r[-1]][1]], cfg, gain_cache, profile=profile))
+                    for r in runs]
+    return [(0, _Doc(text, cfg, gain_cache, profile=profile))]
 
 
-def _decide(text: str, cfg: Config, gain_cache: dict) -> tuple[list[Edit], list[tuple[int, _Doc]]]:
+def _decide(text: str, cfg: Config, gain_cache: dict, profile: Profile | None = None
+            ) -> tuple[list[Edit], list[tuple[int, _Doc]]]:
     """One pass: every document of ``text`` decided, its edits in ``text``'s offsets."""
-    docs = _documents(text, cfg, gain_cache)
+    docs = _documents(text, cfg, gain_cache, profile)
     edits: list[Edit] = []
     for offset, doc in docs:
         for e in doc.decide():
@@ -598,19 +651,21 @@ def _verdict(docs: list[tuple[int, _Doc]]) -> tuple[float, tuple[str, ...]]:
     return score, tuple(notes)
 
 
-def run(text: str, config: Config | None, options: dict[str, object]) -> Explanation:
+def run(text: str, config: Config | None, options: dict[str, object], profile: Profile | None = None
+        ) -> Explanation:
     text = _check_text(text)
+    _check_profile(profile)
     cfg = resolve_config(config, options)
     if not text.strip():
         return Explanation(text, (), 0.0)
     gain_cache: dict = {}
-    edits, docs = _decide(text, cfg, gain_cache)
+    edits, docs = _decide(text, cfg, gain_cache, profile)
     score, notes = _verdict(docs)
     current = apply_edits(text, edits)
     for _ in range(MAX_PASSES - 1):
         if not edits:
             break
-        more, _ = _decide(current, cfg, gain_cache)
+        more, _ = _decide(current, cfg, gain_cache, profile)
         if not more:
             break
         edits = compose_edits(text, edits, current, more)
@@ -618,11 +673,13 @@ def run(text: str, config: Config | None, options: dict[str, object]) -> Explana
     return Explanation(current, tuple(edits), score, notes)
 
 
-def score_document(text: str, config: Config | None, options: dict[str, object]) -> float:
+def score_document(text: str, config: Config | None, options: dict[str, object],
+                   profile: Profile | None = None) -> float:
     text = _check_text(text)
+    _check_profile(profile)
     cfg = resolve_config(config, options)
     if not text.strip():
         return 0.0
     # a long text's parts and runs share their sites' scores; a short text is scored once
     gain_cache: dict | None = {} if len(text) >= LONG_TEXT else None
-    return _verdict(_documents(text, cfg, gain_cache))[0]
+    return _verdict(_documents(text, cfg, gain_cache, profile))[0]

@@ -1,0 +1,266 @@
+"""The spinner model of one site, folder or crawl: a :class:`Profile`, saved as a plain TSV.
+
+A dictionary spinner is a channel with fixed parameters: each original word ``o`` it knows is
+replaced by one of its outputs ``s``. A profile holds, for each output the text at hand gives
+away, the originals it stands for and the evidence for each (see :mod:`textfix.channel`, which
+estimates them)::
+
+    # textfix-profile 1
+    # name: site
+    # version: 1
+    # source: textfix.learn over 300 texts (102,913 body words)
+    # licence: derived counts of the texts learned from
+    # spun-share: 0.97
+    spun	original	weight	belief	seen	expected_spun	observed	expected	gain	source
+    mentioned	said	0.94	0.999	412	21.3	0	198.0	1.21	learned:context
+
+One row per (spun, original) pair. ``weight`` is the share of the spun word's body occurrences
+the model attributes to the original (what restoring uses); ``belief`` the probability that
+the spinner maps the original to the spun word at all; ``seen`` / ``expected_spun`` the spun
+word's body count and its expectation in clean text of that length; ``observed`` /
+``expected`` the same for the original (a word the spinner replaces all but vanishes); ``gain``
+the mean log10 advantage of the original in the spun word's contexts (language model);
+``source`` where the pair came from. A person may edit rows (or delete them); a saved profile,
+reloaded, restores exactly the same way.
+"""
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from .errors import TableError
+from .tables import Candidate, Table, _pack
+
+__all__ = ["Entry", "Profile", "FORMAT_LINE", "COLUMNS"]
+
+FORMAT_LINE = "# textfix-profile 1"
+COLUMNS = "spun\toriginal\tweight\tbelief\tseen\texpected_spun\tobserved\texpected\tgain\tsource"
+REQUIRED_KEYS = ("name", "version", "source", "licence")
+_TOKEN = regex.compile(r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*")
+_SOURCE = regex.compile(r"[a-z0-9][a-z0-9_.:-]*")
+MAX_TOKENS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One (spun, original) pair of the spinner model with its evidence."""
+
+    spun: tuple[str, ...]
+    original: tuple[str, ...]
+    weight: float          # P(original | an occurrence of spun in the body of a spun text)
+    belief: float          # P(the spinner maps original -> spun)
+    seen: int = 0          # body occurrences of spun in the texts learned from
+    expected_spun: float = 0.0  # ... expected in clean text of that length
+    observed: int = 0      # body occurrences of original
+    expected: float = 0.0  # ... expected in clean text of that length
+    gain: float = 0.0      # mean log10 LM advantage of original in spun's contexts
+    source: str = "learned"
+
+    def row(self) -> str:
+        return "\t".join([" ".join(self.spun), " ".join(self.original), _num(self.weight), _num(self.belief),
+                          str(self.seen), _num(self.expected_spun), str(self.observed), _num(self.expected),
+                          _num(self.gain), self.source])
+
+
+def _num(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _canonical(e: Entry) -> Entry:
+    q = lambda x: float(_num(x))  # noqa: E731
+    return Entry(e.spun, e.original, q(e.weight), q(e.belief), int(e.seen), q(e.expected_spun), int(e.observed),
+                 q(e.expected), q(e.gain), e.source)
+
+
+@dataclass
+class Profile:
+    """A learned spinner model: entries, plus how many of the texts looked spun.
+
+    ``spun_share`` is the estimated share of the texts learned from that this spinner rewrote
+    (the prior that a new text of the same site is spun); ``survival`` the estimated chance that
+    a word in the spinner's dictionary is left as it is in the body of a spun text.
+    """
+
+    entries: list[Entry] = field(default_factory=list)
+    spun_share: float = 0.5
+    survival: float = 0.05
+    meta: dict[str, str] = field(default_factory=dict)
+    _table: Table | None = field(default=None, repr=False, compare=False)
+    _signature: tuple | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # values as the file writes them (4 significant digits), entries in file order: a profile
+        # in memory restores exactly as its saved copy does
+        self.entries = sorted((_canonical(e) for e in self.entries), key=lambda e: (e.spun, -e.weight, e.original))
+        self.spun_share = float(_num(self.spun_share))
+        self.survival = float(_num(self.survival))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def top(self, n: int = 10) -> list[Entry]:
+        """The ``n`` entries that stand for the most spun words (seen x weight)."""
+        return sorted(self.entries, key=lambda e: (-e.seen * e.weight, e.spun))[:n]
+
+    # -- what restoring uses -------------------------------------------------------------------
+    def table(self) -> Table:
+        """The entries as a phrase table named ``profile`` (weight = the entry's weight)."""
+        if self._table is None:
+            grouped: dict[str, list[Candidate]] = {}
+            for e in self.entries:
+                grouped.setdefault(" ".join(e.spun), []).append(
+                    Candidate(e.original, max(1e-6, min(1.0, e.weight)), e.source.replace(":", "-")))
+            meta = {"name": "profile", "version": self.meta.get("version", "1"),
+                    "source": self.meta.get("source", "learned"), "licence": self.meta.get("licence", "")}
+            self._table = Table("profile", meta["version"], meta, _pack(grouped))
+        return self._table
+
+    def signature(self) -> tuple[dict[str, float], dict[str, float]]:
+        """log10 likelihood ratios (spun text against clean) per body occurrence: of each spun
+        word (more common in this spinner's texts) and of each original (all but gone there)."""
+        spun_llr: dict[str, float] = {}
+        orig_llr: dict[str, float] = {}
+        floor = math.log10(max(1e-4, self.survival))
+        for e in self.entries:
+            if len(e.spun) != 1 or len(e.original) != 1:
+                continue
+            w = min(0.99, max(0.0, e.weight * e.belief))
+            s = e.spun[0]
+            spun_llr[s] = spun_llr.get(s, 0.0) - math.log10(1.0 - w)
+            o = e.original[0]
+            orig_llr[o] = min(orig_llr.get(o, 0.0), floor * e.belief)
+        return spun_llr, orig_llr
+
+    def signature_cached(self) -> tuple[dict[str, float], dict[str, float]]:
+        if self._signature is None:
+            self._signature = self.signature()
+        return self._signature
+
+    # -- files ---------------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the profile as a TSV (atomically: a temporary file replaces ``path``)."""
+        path = Path(path)
+        meta = {"name": "profile", "version": "1", "source": "textfix.learn",
+                "licence": "derived word counts of the texts learned from", **self.meta}
+        lines = [FORMAT_LINE]
+        for key in ("name", "version", "source", "licence"):
+            lines.append(f"# {key}: {meta[key]}")
+        lines.append(f"# spun-share: {self.spun_share:.4g}")
+        lines.append(f"# survival: {self.survival:.4g}")
+        for key, value in meta.items():
+            if key not in ("name", "version", "source", "licence", "spun-share", "survival"):
+                lines.append(f"# {key}: {value}")
+        lines.append(COLUMNS)
+        lines.extend(e.row() for e in self.entries)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Profile:
+        """Read and validate a saved profile; a bad line raises :class:`TableError` naming ``file:line``."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no profile at {path}") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            raise TableError(f"{path}:{line}: not valid UTF-8") from None
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, filename: str = "<profile>") -> Profile:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if not lines or lines[0].rstrip("\r") != FORMAT_LINE:
+            raise TableError(f"{filename}:1: first line must be {FORMAT_LINE!r}")
+        meta: dict[str, str] = {}
+        i = 1
+        while i < len(lines) and lines[i].startswith("#"):
+            key, sep, value = lines[i][1:].strip().partition(":")
+            if sep and key.strip() and " " not in key.strip():
+                meta.setdefault(key.strip(), value.strip())
+            i += 1
+        for key in REQUIRED_KEYS:
+            if not meta.get(key):
+                raise TableError(f"{filename}:{i + 1}: header lacks '# {key}: ...'")
+        share = _header_float(meta, "spun-share", 0.5, filename)
+        survival = _header_float(meta, "survival", 0.05, filename)
+        if i >= len(lines) or lines[i] != COLUMNS:
+            raise TableError(f"{filename}:{i + 1}: expected the column header {COLUMNS!r}")
+        entries = []
+        seen: set[tuple] = set()
+        for lineno, line in enumerate(lines[i + 1:], start=i + 2):
+            e = _parse_row(line, f"{filename}:{lineno}")
+            if (e.spun, e.original) in seen:
+                raise TableError(f"{filename}:{lineno}: duplicate row {' '.join(e.spun)!r} -> {' '.join(e.original)!r}")
+            seen.add((e.spun, e.original))
+            entries.append(e)
+        keep = {k: v for k, v in meta.items() if k not in ("spun-share", "survival")}
+        return cls(entries, share, survival, keep)
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry], **kw: object) -> Profile:
+        return cls(list(entries), **kw)  # type: ignore[arg-type]
+
+
+def _header_float(meta: dict[str, str], key: str, default: float, filename: str) -> float:
+    if key not in meta:
+        return default
+    try:
+        x = float(meta[key])
+    except ValueError:
+        raise TableError(f"{filename}: header '{key}: {meta[key]}' is not a number") from None
+    if not 0.0 <= x <= 1.0:
+        raise TableError(f"{filename}: header '{key}: {meta[key]}' is not in [0, 1]")
+    return x
+
+
+def _phrase(value: str, what: str, where: str) -> tuple[str, ...]:
+    if not value:
+        raise TableError(f"{where}: empty {what}")
+    if unicodedata.normalize("NFC", value) != value:
+        raise TableError(f"{where}: {what} {value!r} is not NFC")
+    words = tuple(value.split(" "))
+    if len(words) > MAX_TOKENS or not all(_TOKEN.fullmatch(w) for w in words):
+        raise TableError(f"{where}: {what} {value!r} is not 1-{MAX_TOKENS} lowercase words separated by single spaces")
+    return words
+
+
+def _parse_row(line: str, where: str) -> Entry:
+    fields = line.split("\t")
+    if len(fields) != 10:
+        raise TableError(f"{where}: expected 10 tab-separated fields, found {len(fields)}")
+    spun, orig = _phrase(fields[0], "spun", where), _phrase(fields[1], "original", where)
+    if spun == orig:
+        raise TableError(f"{where}: {fields[0]!r} maps to itself")
+    nums: list[float] = []
+    for name, value in zip(("weight", "belief", "seen", "expected_spun", "observed", "expected", "gain"), fields[2:9]):
+        try:
+            x = float(value)
+        except ValueError:
+            raise TableError(f"{where}: {name} {value!r} is not a number") from None
+        if not math.isfinite(x):
+            raise TableError(f"{where}: {name} {value!r} is not finite")
+        if name in ("weight", "belief") and not 0.0 <= x <= 1.0:
+            raise TableError(f"{where}: {name} {value!r} is not in [0, 1]")
+        if name in ("seen", "expected_spun", "observed", "expected") and x < 0:
+            raise TableError(f"{where}: {name} {value!r} is negative")
+        nums.append(x)
+    if not _SOURCE.fullmatch(fields[9]):
+        raise TableError(f"{where}: bad source tag {fields[9]!r}")
+    w, b, seen, es, obs, exp, gain = nums
+    return Entry(spun, orig, w, b, int(seen), es, int(obs), exp, gain, fields[9])
