@@ -18,13 +18,16 @@ N originals all scored with the spun folder's profile. Learn time, restore time 
 texts) and the peak RSS of the step (Linux: the high-water mark is reset before each step; else the
 process's peak so far).
 
-Each configuration is run with three kinds of profile:
+Each configuration is run with these kinds of profile:
 
 - ``none``: today's behaviour, ``textfix.explain(text)`` with no profile (the baseline; at N > 1
   the same first N articles, each judged alone);
-- ``own``: candidates from every source, the spinner's own thesaurus among them;
-- ``held-out``: every source except the spinner's thesaurus (a real spinner's dictionary is in no
-  thesaurus we have; for ``moby`` that means without textfix's shipped Moby table).
+- ``default``: ``textfix.learn(texts)``, textfix's default candidate sources;
+- ``own``: candidates from every source textfix has, the spinner's own thesaurus among them;
+- ``held-out``: every source textfix has except the spinner's thesaurus (a real spinner's
+  dictionary is in no thesaurus we have; for ``moby`` that means without textfix's shipped Moby
+  table). Where textfix has no such source (``mythes``, ``wordnet`` at the time of writing) ``own``
+  is the same run and is not repeated.
 
 Further sections: a folder of the 300 clean articles learned and cleaned in one run (words changed,
 target <= 0.1%); a folder half clean, half spun (alternate articles; the clean ones' words changed,
@@ -57,9 +60,18 @@ from benchmarks import _corpus  # noqa: E402
 from benchmarks.accuracy import DocScore, _cpus, auc, compare_restoration, nwords, pct, score_doc  # noqa: E402
 from benchmarks.spinner import THESAURI, SpinConfig, get_spinner  # noqa: E402
 
-#: candidate sources of textfix.learn (issue 10); "moby" is textfix's shipped thesaurus table
-SOURCES = ("moby", "mythes", "wordnet", "context")
-PROFILES = ("none", "own", "held-out")
+#: candidate sources of textfix.learn, as the brief of issue 10 names them ("moby" is textfix's
+#: shipped thesaurus table); the ones this textfix has are read from textfix.channel.SOURCES
+SOURCES = ("phrases", "moby", "mythes", "wordnet", "context")
+PROFILES = ("none", "default", "own", "held-out")
+
+
+def available_sources() -> tuple[str, ...]:
+    try:
+        from textfix.channel import SOURCES as have
+    except ImportError:
+        return SOURCES
+    return tuple(have)
 NS = (1, 10, 30, 100, 300)
 #: a non-equal block longer than this (words) in a real pair is a difference of content
 REAL_MAX_BLOCK = 8
@@ -124,16 +136,28 @@ class Step:
 # --------------------------------------------------------------------------------------------------
 
 def sources_for(kind: str, cfg: SpinConfig) -> tuple[str, ...] | None:
+    """The ``sources`` argument of textfix.learn for a kind of profile (None: the default)."""
+    have = available_sources()
     if kind == "own":
-        return SOURCES
+        return have
     if kind == "held-out":
-        return tuple(s for s in SOURCES if s not in cfg.thesaurus)
+        return tuple(s for s in have if s not in cfg.thesaurus)
     return None
 
 
-def _learn(textfix, texts: list[str], sources, step: Step):
+def kinds_for(kinds: list[str], cfg: SpinConfig) -> list[str]:
+    """``own`` is left out where it is the same as ``held-out`` (the spinner's thesaurus is no
+    source of this textfix)."""
+    if "own" in kinds and "held-out" in kinds and sources_for("own", cfg) == sources_for("held-out", cfg):
+        return [k for k in kinds if k != "own"]
+    return kinds
+
+
+def _learn(textfix, texts: list[str], sources, step: Step | None):
     t0 = time.perf_counter()
-    p = textfix.learn(texts, sources=sources)
+    p = textfix.learn(texts) if sources is None else textfix.learn(texts, sources=sources)
+    if step is None:
+        return p
     step.learn += time.perf_counter() - t0
     return p
 
@@ -172,7 +196,8 @@ def run_config(textfix, cname: str, cfg: SpinConfig, folder: list[tuple[str, str
         changed += sum(nwords(x.original) for x in subs)
     out = {"config": cname, "spinner": cfg.name, "docs": len(folder), "subs": sum(len(x[3]) for x in spun),
            "spin_rate": changed / orig_words if orig_words else 0.0, "rows": {}}
-    for kind in kinds:
+    out["sources"] = {k: sources_for(k, cfg) for k in kinds_for(kinds, cfg) if k != "none"}
+    for kind in kinds_for(kinds, cfg):
         rows = []
         srcs = sources_for(kind, cfg)
         # N = 1: every article alone (the baseline's per-document results give every N's rows too)
@@ -187,7 +212,7 @@ def run_config(textfix, cname: str, cfg: SpinConfig, folder: list[tuple[str, str
             r = _explain(textfix, s, prof, step)
             per_doc.append(score_doc(s, subs, r.edits))
             pos.append(_spin_score(textfix, s, prof))
-            cprof = None if kind == "none" else textfix.learn([text], sources=srcs)
+            cprof = None if kind == "none" else _learn(textfix, [text], srcs, None)
             neg.append(_spin_score(textfix, text, cprof))
         total = DocScore()
         for d in per_doc:
@@ -219,11 +244,13 @@ def run_config(textfix, cname: str, cfg: SpinConfig, folder: list[tuple[str, str
     return out
 
 
-def clean_folder(textfix, folder: list[tuple[str, str]], learn: bool) -> dict:
-    """The clean articles as one folder: learned (if ``learn``) and cleaned in one run."""
+def clean_folder(textfix, folder: list[tuple[str, str]], kind: str) -> dict:
+    """The clean articles as one folder: learned (``kind`` "default": textfix's default sources;
+    "all": every source it has) and cleaned in one run; "none": each article alone."""
     step = Step()
     texts = [t for _, t in folder]
-    prof = _learn(textfix, texts, SOURCES, step) if learn else None
+    srcs = available_sources() if kind == "all" else None
+    prof = None if kind == "none" else _learn(textfix, texts, srcs, step)
     words = changed = docs_changed = 0
     fps: dict[tuple[str, str], int] = {}
     for t in texts:
@@ -234,7 +261,7 @@ def clean_folder(textfix, folder: list[tuple[str, str]], learn: bool) -> dict:
         docs_changed += bool(r.edits)
         for e in r.edits:
             fps[(e.spun, e.original)] = fps.get((e.spun, e.original), 0) + 1
-    return {"profile": "learned" if learn else "none", "docs": len(texts), "words": words, "changed": changed,
+    return {"profile": f"{kind} ({', '.join(srcs)})" if srcs else kind, "docs": len(texts), "words": words, "changed": changed,
             "docs_changed": docs_changed, "entries": len(prof) if prof is not None else None,
             "learn_s": step.learn, "restore_s": step.restore, "peak_mb": step.peak(),
             "top_fp": sorted(fps.items(), key=lambda kv: -kv[1])[:8]}
@@ -286,12 +313,14 @@ def real_pages(textfix, kinds: list[str], folds: int) -> dict:
         groups = [order[i::folds] for i in range(folds)]
     all_pages = [(n, site, s) for n, site, s, _ in pairs] + list(only)
     out = {"pairs": len(pairs), "sites": len(sites), "spun_only": len(only), "groups": len(groups), "rows": []}
+    srcs = sources_for("own", SpinConfig()) if "own" in kinds or "held-out" in kinds else None
 
     families = _corpus.real_spun_families()
 
     def family(name: str) -> str:
         return "dominant" if families.get(name, "").startswith("dominant") else "other"
 
+    out["learn_sources"] = srcs or "default"
     out["families"] = {f: sum(1 for n, *_ in pairs if family(n) == f) for f in ("dominant", "other")}
 
     def measure(label: str, profile_for) -> dict:
@@ -306,7 +335,7 @@ def real_pages(textfix, kinds: list[str], folds: int) -> dict:
             for name, site, spun, orig in pairs:
                 if site not in g:
                     continue
-                p = _learn(textfix, [spun], SOURCES, step) if prof == "self" else prof
+                p = _learn(textfix, [spun], srcs, step) if prof == "self" else prof
                 restored = _explain(textfix, spun, p, step).text
                 c = compare_restoration(name, spun, orig, restored, max_block=REAL_MAX_BLOCK,
                                         fold_apostrophes=True)
@@ -321,12 +350,12 @@ def real_pages(textfix, kinds: list[str], folds: int) -> dict:
         out["rows"].append(measure("each page learns from itself", lambda g, step: "self"))
         out["rows"].append(measure(
             f"learned from the other sites' pages ({len(groups)} folds by site)",
-            lambda g, step: _learn(textfix, [s for _, site, s in all_pages if site not in g], SOURCES, step)))
+            lambda g, step: _learn(textfix, [s for _, site, s in all_pages if site not in g], srcs, step)))
         cache: dict = {}
 
         def everything(g, step):  # not held out: the pages themselves are in the folder
             if "p" not in cache:
-                cache["p"] = _learn(textfix, [s for _, _, s in all_pages], SOURCES, step)
+                cache["p"] = _learn(textfix, [s for _, _, s in all_pages], srcs, step)
             return cache["p"]
 
         out["rows"].append(measure("learned from all pages, these included (not held out)", everything))
@@ -346,8 +375,8 @@ def main(argv: list[str] | None = None) -> int:
                     "0.2,0.4,0.6)")
     ap.add_argument("--n", default=",".join(map(str, NS)), help="folder sizes (default 1,10,30,100,300)")
     ap.add_argument("--limit", type=int, help="folder of N articles (an even spread; default all 300)")
-    ap.add_argument("--profile", default=None, help="kinds of profile, comma-separated: none, own, held-out "
-                    "(default: all three when textfix.learn exists, else none)")
+    ap.add_argument("--profile", default=None, help="kinds of profile, comma-separated: none, default, own, "
+                    "held-out (default: none,own,held-out when textfix.learn exists, else none)")
     ap.add_argument("--quick", action="store_true", help="60 articles, N = 1,10,30, two configs")
     ap.add_argument("--no-clean", action="store_true", help="skip the clean folder")
     ap.add_argument("--no-mixed", action="store_true", help="skip the half-clean, half-spun folder")
@@ -356,13 +385,15 @@ def main(argv: list[str] | None = None) -> int:
                     "(default 5; 0 = one site at a time)")
     ap.add_argument("--show", type=int, default=0, help="print N sample errors per run")
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    ap.add_argument("--json-out", type=Path, help="also write the JSON to this file")
     args = ap.parse_args(argv)
 
     import textfix
 
     has_learn = hasattr(textfix, "learn")
     kinds = [k.strip() for k in args.profile.split(",")] if args.profile else \
-        (list(PROFILES) if has_learn else ["none"])
+        (["none", "own", "held-out"] if has_learn else ["none"])
+    res_sources = available_sources() if has_learn else ()
     for k in kinds:
         if k not in PROFILES:
             ap.error(f"unknown profile kind {k!r}; choose from {', '.join(PROFILES)}")
@@ -389,23 +420,26 @@ def main(argv: list[str] | None = None) -> int:
                  "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": _cpus()},
                  "textfix": getattr(textfix, "__version__", "?"), "revision": _corpus.textfix_revision(),
                  "learn_api": has_learn, "load_before": _corpus.load_average(), "docs": len(folder), "ns": ns,
-                 "profiles": kinds, "runs": [], "clean": [], "mixed": [], "real": None}
+                 "profiles": kinds, "sources": res_sources, "runs": [], "clean": [], "mixed": [], "real": None}
     t_start = time.perf_counter()
     textfix.restore("warm up the tables and the model")
     for n in names:
         res["runs"].append(run_config(textfix, n, configs[n], folder, ns, kinds))
         print(f"[learn.py] {n} done at {time.perf_counter() - t_start:.0f} s", file=sys.stderr, flush=True)
     if not args.no_clean:
-        for learn in ([False, True] if has_learn and kinds != ["none"] else [False]):
-            if learn or "none" in kinds:
-                res["clean"].append(clean_folder(textfix, folder, learn))
+        ckinds = (["none"] if "none" in kinds else []) + (["default"] if "default" in kinds else []) + \
+            (["all"] if "own" in kinds or "held-out" in kinds else [])
+        for k in ckinds:
+            res["clean"].append(clean_folder(textfix, folder, k))
     if not args.no_mixed:
-        for k in kinds:
+        for k in kinds_for(kinds, configs[names[0]]):
             res["mixed"].append(mixed_folder(textfix, names[0], configs[names[0]], folder, k))
     if not args.no_real:
         res["real"] = real_pages(textfix, kinds, args.folds)
     res["seconds"] = time.perf_counter() - t_start
     res["load_after"] = _corpus.load_average()
+    if args.json_out:
+        args.json_out.write_text(json.dumps(_jsonable(res), indent=1), encoding="utf-8")
     if args.json:
         print(json.dumps(_jsonable(res), indent=1))
     else:
@@ -429,7 +463,8 @@ def _f(x, fmt: str) -> str:
 def markdown(res: dict, args) -> str:
     m = res["machine"]
     L = [f"`{res['command']}`", "",
-         f"textfix {res['textfix']} (git {res['revision']}; learn API: {'yes' if res['learn_api'] else 'no'}) on a "
+         f"textfix {res['textfix']} (git {res['revision']}; learn API: "
+         f"{'yes, sources ' + ', '.join(res['sources']) if res['learn_api'] else 'no'}) on a "
          f"folder of {res['docs']} BBC articles; Python {m['python']}, {m['cpus']} CPUs; {res['seconds']:.0f} s in all; "
          f"load average {res['load_before']} before, {res['load_after']} after.", "",
          "| spinner config | profile | N | subs | removed | from thesaurus | from phrases | wrong | clean chg "
@@ -442,7 +477,9 @@ def markdown(res: dict, args) -> str:
                 s: DocScore = row["score"]
                 label = f"{r['config']} ({r['spin_rate']:.1%} spun)" if first else ""
                 first = False
-                L.append(f"| {label} | {kind} | {row['n']} | {s.subs} | {pct(s.restored, s.subs)} "
+                srcs = r.get("sources", {}).get(kind)
+                klabel = f"{kind} ({', '.join(srcs)})" if srcs else kind
+                L.append(f"| {label} | {klabel if row['n'] == 1 else ''} | {row['n']} | {s.subs} | {pct(s.restored, s.subs)} "
                          f"| {pct(s.restored_thes, s.subs_thes)} | {pct(s.restored_phrase, s.subs_phrase)} "
                          f"| {pct(s.wrong, s.subs)} | {pct(s.clean_changed, s.clean_words, 2)} "
                          f"| {_f(row['auc'], '.4f')} | {_f(row['auc_site'], '.4f')} | {_f(row['entries'], '.0f')} "
@@ -486,7 +523,8 @@ def markdown(res: dict, args) -> str:
         L.append(f"\nReal spun pages (`../shared/corpora/real-spun/`: {rr['pairs']} pairs from {rr['sites']} sites, "
                  f"{fam['dominant']} of them by the examples' dominant dictionary spinner, {fam['other']} by other "
                  f"families (translation round trips, homoglyphs, word salad, second dictionaries, ...); "
-                 f"{rr['spun_only']} spun-only pages); each pair's spun page restored and aligned with its original "
+                 f"{rr['spun_only']} spun-only pages; learned with sources {rr.get('learn_sources')}); each pair's spun page "
+                 f"restored and aligned with its original "
                  f"(blocks of more than {REAL_MAX_BLOCK} differing words left out):\n")
         L.append("| profile | pairs | aligned words | changed by the spinner | removed | not removed | new errors | "
                  "entries | learn s | restore s |")
