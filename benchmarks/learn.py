@@ -38,7 +38,10 @@ and aligned with its original word by word (``accuracy.compare_restoration``; bl
 words that differ are differences of content, not spinning, and left out): the spinner's word errors
 removed, and new errors.
 
-Until ``textfix.learn`` exists only the ``none`` rows are measured.
+Until ``textfix.learn`` exists only the ``none`` rows are measured. Run time on the 2-core project
+machine: ``--quick`` 2-3 minutes; the default (4 configurations, none / own / held-out) about 25
+minutes; ``--all`` (24 configurations at rates 0.2 and 0.4) a few hours, ``--profile none,held-out
+--n 1,300 --no-clean --no-mixed --no-real`` shortens it.
 
 usage: python benchmarks/learn.py [--config NAME ...] [--all] [--rates 0.2,0.4,0.6] [--n 1,10,300]
                                   [--limit N] [--profile none,own,held-out] [--quick] [--json]
@@ -383,10 +386,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-real", action="store_true", help="skip the real spun pages")
     ap.add_argument("--folds", type=int, default=5, help="real pages: learn from the other folds' sites "
                     "(default 5; 0 = one site at a time)")
+    ap.add_argument("--render", type=Path, help="print the markdown of a saved --json-out file and exit")
     ap.add_argument("--show", type=int, default=0, help="print N sample errors per run")
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
-    ap.add_argument("--json-out", type=Path, help="also write the JSON to this file")
+    ap.add_argument("--json-out", type=Path, help="also write the JSON to this file (updated after each "
+                    "configuration)")
     args = ap.parse_args(argv)
+    if args.render:
+        print(markdown(_from_json(json.loads(args.render.read_text(encoding="utf-8"))), args))
+        return 0
 
     import textfix
 
@@ -426,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in names:
         res["runs"].append(run_config(textfix, n, configs[n], folder, ns, kinds))
         print(f"[learn.py] {n} done at {time.perf_counter() - t_start:.0f} s", file=sys.stderr, flush=True)
+        if args.json_out:  # the runs so far, in case a long grid is stopped
+            res["seconds"] = time.perf_counter() - t_start
+            args.json_out.write_text(json.dumps(_jsonable(res), indent=1), encoding="utf-8")
     if not args.no_clean:
         ckinds = (["none"] if "none" in kinds else []) + (["default"] if "default" in kinds else []) + \
             (["all"] if "own" in kinds or "held-out" in kinds else [])
@@ -454,6 +465,24 @@ def _jsonable(res: dict) -> dict:
         return str(o)
 
     return json.loads(json.dumps(res, default=conv))
+
+
+def _from_json(res: dict) -> dict:
+    """A saved result with its scores as DocScore again (sample errors are not saved)."""
+    def ds(d: dict) -> DocScore:
+        return DocScore(**{k: v for k, v in d.items() if k in DocScore.__dataclass_fields__})
+
+    for r in res["runs"]:
+        for rows in r["rows"].values():
+            for row in rows:
+                row["score"] = ds(row["score"])
+    for x in res.get("mixed") or []:
+        x["score"] = ds(x["score"])
+    res.setdefault("seconds", float("nan"))
+    res.setdefault("load_after", "n/a")
+    for c in res.get("clean") or []:
+        c["top_fp"] = [((a, b), n) for (a, b), n in (tuple(x) for x in c["top_fp"])] if c.get("top_fp") else []
+    return res
 
 
 def _f(x, fmt: str) -> str:
