@@ -58,18 +58,70 @@ def bbc_articles(limit: int | None = None) -> list[tuple[str, str]]:
     files = sorted(bbc_dir().glob("*.txt"))
     docs = [(p.name, p.read_text(encoding="utf-8")) for p in files]
     if limit is not None and limit < len(docs):
-        by_cat: dict[str, list[tuple[str, str]]] = {}
-        for d in docs:
-            by_cat.setdefault(category(d[0]), []).append(d)
-        picked: list[tuple[str, str]] = []
-        i = 0
-        while len(picked) < limit:
-            for cat in sorted(by_cat):
-                if i < len(by_cat[cat]) and len(picked) < limit:
-                    picked.append(by_cat[cat][i])
-            i += 1
-        docs = sorted(picked)
+        docs = sorted(spread(docs)[:limit])
     return docs
+
+
+def spread(docs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The documents in round-robin order over the categories (the first of each category, then
+    the second of each, ...): any prefix is an even spread."""
+    by_cat: dict[str, list[tuple[str, str]]] = {}
+    for d in docs:
+        by_cat.setdefault(category(d[0]), []).append(d)
+    out: list[tuple[str, str]] = []
+    i = 0
+    while len(out) < len(docs):
+        for cat in sorted(by_cat):
+            if i < len(by_cat[cat]):
+                out.append(by_cat[cat][i])
+        i += 1
+    return out
+
+
+REAL_SPUN = SHARED / "corpora" / "real-spun"
+
+
+def _real_page(path: Path) -> tuple[str, str]:
+    """``(site, article text)`` of a real-spun file: the first line ``# source: URL`` gives the
+    site (the URL's host without ``www.``) and is not article text."""
+    from urllib.parse import urlsplit
+
+    text = path.read_text(encoding="utf-8")
+    site = ""
+    first, _, rest = text.partition("\n")
+    if first.startswith("# source:"):
+        site = urlsplit(first.split(":", 1)[1].strip()).netloc.lower().removeprefix("www.")
+        text = rest
+    return site or path.stem, text
+
+
+def real_spun() -> dict[str, list[tuple]]:
+    """The real spun pages of ``../shared/corpora/real-spun/`` (research use only: read at run time,
+    never copied into the project): ``{"pairs": [(name, site, spun, original), ...],
+    "spun_only": [(name, site, spun), ...]}``, sorted by name; ``site`` is the spun page's host."""
+    if not REAL_SPUN.is_dir():
+        raise SystemExit(f"cannot find {REAL_SPUN}; set TEXTFIX_SHARED to the shared/ folder")
+    pairs = []
+    for p in sorted((REAL_SPUN / "pairs" / "spun").glob("*.txt")):
+        o = REAL_SPUN / "pairs" / "original" / p.name
+        if not o.exists():
+            continue
+        site, spun = _real_page(p)
+        pairs.append((p.name, site, spun, _real_page(o)[1]))
+    only = [(p.name, *_real_page(p)) for p in sorted((REAL_SPUN / "spun-only").glob("*.txt"))]
+    return {"pairs": pairs, "spun_only": only}
+
+
+def real_spun_families() -> dict[str, str]:
+    """File name -> the spinner family cell of the real-spun indexes (``INDEX-*.md``) for the spun
+    pages: ``"dominant dictionary ..."`` for the examples' own spinner, ``"other: ..."`` otherwise."""
+    out: dict[str, str] = {}
+    for idx in sorted(REAL_SPUN.glob("INDEX-*.md")):
+        for line in idx.read_text(encoding="utf-8").splitlines():
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) >= 6 and cells[2] in ("pair-spun", "spun-only", "spun"):
+                out[cells[1] + ".txt"] = cells[4]
+    return out
 
 
 def moby_words() -> Path:
