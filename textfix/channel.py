@@ -37,6 +37,11 @@ __all__ = ["Counts", "estimate", "learn_texts", "SOURCES"]
 #: articles learned and cleaned in groups of 2 had 0.35% of their words changed, of 5 0.09%, of
 #: 10 and of 30 none (benchmarks/RESULTS.md)
 LEARN_MIN_TEXTS = 10
+#: ... and body words (ten one-line items of our own, 150 words, learned "company -> club")
+LEARN_MIN_WORDS = 2_000
+#: a spun word seen once is no entry: a dictionary shows itself by repeating (one occurrence is
+#: as likely chance, and its single context says little)
+MIN_SEEN = 2
 #: candidate sources: the shipped tables (curated phrases, the Moby reverse thesaurus) and words
 #: found by context alone (a missing original whose contexts the spun word's contexts fit)
 SOURCES = ("phrases", "moby", "context")
@@ -79,9 +84,13 @@ FIT_CLIP = 2.0
 SURVIVALS = (0.1, 0.3)
 #: a word seen capitalised mid-sentence more than this share of its expectation is a name here
 NAME_SHARE = 0.2
-#: prior probability that a candidate pair of each source is one of the spinner's (curated
-#: phrases are known outputs of the common spinner family; a thesaurus links many words)
-SOURCE_PRIOR = {"phrases": 0.3, "moby": 0.02, "context": 0.002}
+#: prior probability that a candidate pair of each source is one of the spinner's, against
+#: UNLISTED for "an original no source lists": curated phrases are known outputs of the common
+#: spinner family; for Moby, the original is among the (up to 12) listed candidates for 32% of
+#: a foreign spinner's one-word substitutions (100 MyThes-spun BBC articles: 2,211 of 6,847), so
+#: 12 x 0.08 / 2 ~ 0.32 / 0.68. Measured there, folder of 100 (restored / wrong / untouched words
+#: changed): 0.02: 591 / 233 / 0.13%, 0.08: 879 / 439 / 0.29%
+SOURCE_PRIOR = {"phrases": 0.3, "moby": 0.08, "context": 0.002}
 #: words seen NATIVE[0]..NATIVE[1] times their expectation are taken as native, and the gains
 #: of their candidates in (up to) NULL_CONTEXTS of their contexts show what a gain is worth
 NATIVE, NULL_CONTEXTS = (0.5, 1.5), 3_000
@@ -467,6 +476,8 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     # 5. entries: belief x the share of the spun word's occurrences beyond its own expectation
     entries = []
     for (s, o), b in beliefs.items():
+        if c[s] < MIN_SEEN:
+            continue
         share = max(0.0, 1.0 - E(s) / c[s])
         w = b * share
         if w < MIN_WEIGHT or b < MIN_BELIEF:
