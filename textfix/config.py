@@ -13,7 +13,7 @@ from dataclasses import dataclass
 __all__ = ["Config", "TABLE_NAMES", "DEFAULT_TABLES", "SCORER_NAMES", "resolve_config"]
 
 #: Tables shipped in ``wordlists/`` that ``Config.tables`` may name.
-TABLE_NAMES = ("phrases", "thesaurus", "tortured")
+TABLE_NAMES = ("phrases", "thesaurus", "tortured", "family")
 #: The tables used unless ``Config.tables`` says otherwise.
 DEFAULT_TABLES = ("phrases", "thesaurus")
 #: Context scorers that ``Config.scorer`` may name.
