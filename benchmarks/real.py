@@ -93,7 +93,8 @@ def score_pair(spun: str, original: str, restored: str) -> dict:
     O, o_sent, _ = bf.words(original)
     R, _, _ = bf.words(restored)
     errors: set[int] = set()
-    for i1, i2, j1, j2 in bf.substitution_blocks(S, s_sent, O, o_sent):
+    blocks = bf.substitution_blocks(S, s_sent, O, o_sent)
+    for i1, i2, j1, j2 in blocks:
         errors.update(range(j1, j2))
     so = difflib.SequenceMatcher(None, S, O, autojunk=False).get_opcodes()
     alone: dict[int, int] = {}   # original word left alone by the spinner -> its spun word
@@ -120,11 +121,16 @@ def score_pair(spun: str, original: str, restored: str) -> dict:
     removed = errors & ok
     wrong = (errors - ok) & touched_o
     new = {j for j, i in alone.items() if i in s_changed}
+    detail = []
+    for i1, i2, j1, j2 in blocks:
+        js = set(range(j1, j2))
+        status = "removed" if js <= ok else "wrong" if js & touched_o else "missed"
+        detail.append((" ".join(S[i1:i2]), " ".join(O[j1:j2]), status))
     return {"errors": len(errors), "removed": len(removed), "wrong": len(wrong),
             "missed": len(errors) - len(removed) - len(wrong), "alone": len(alone),
             "new": len(new) + inserted,
             "missed_words": [O[j] for j in sorted(errors - ok - touched_o)],
-            "new_words": [O[j] for j in sorted(new)]}
+            "new_words": [O[j] for j in sorted(new)], "blocks": detail}
 
 
 def _fold(task: tuple) -> dict:

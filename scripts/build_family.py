@@ -51,6 +51,12 @@ MIN_CONTEXT = 1
 #: benchmarks/real.py (leave-one-site-out; see RESULTS.md "Real spinner family"): rows seen on one
 #: site only added wrong edits (revision differences and one-off alignments) and few restorations
 MIN_OCCURRENCES, MIN_SITES = 2, 2
+#: split an equal-length block of several words word by word ("chapter safety" -> "bankruptcy
+#: protection" is two swaps); off: keep it as one phrase ("after which" -> "and then")
+SPLIT_EQUAL = os.environ.get("FAMILY_SPLIT", "1") == "1"
+#: weights as the spinner's channel (share of the phrase's occurrences, kept ones included)
+#: rather than the share among its originals only
+CHANNEL_WEIGHTS = os.environ.get("FAMILY_CHANNEL", "1") == "1"
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*")
 _TABLE_TOKEN = regex.compile(r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*")
@@ -172,13 +178,16 @@ def substitution_blocks(spun: list[str], s_sent: list[int], orig: list[str], o_s
     return out
 
 
-def substitutions(spun_text: str, orig_text: str) -> list[tuple[str, str]]:
-    """(spun phrase, original phrase) for every substitution of one pair."""
+def substitutions(spun_text: str, orig_text: str, split: bool | None = None
+                  ) -> tuple[list[tuple[str, str]], Counter]:
+    """(spun phrase, original phrase) for every substitution of one pair, and how often each phrase
+    of up to MAX_BLOCK words occurs on the spun page where the spinner left it as it was."""
+    split = SPLIT_EQUAL if split is None else split
     s, s_sent, _ = words(spun_text)
     o, o_sent, _ = words(orig_text)
     out = []
     for i1, i2, j1, j2 in substitution_blocks(s, s_sent, o, o_sent):
-        if i2 - i1 == j2 - j1 > 1:
+        if split and i2 - i1 == j2 - j1 > 1:
             pieces = [((s[i1 + d],), (o[j1 + d],)) for d in range(i2 - i1) if s[i1 + d] != o[j1 + d]]
         else:
             pieces = [(tuple(s[i1:i2]), tuple(o[j1:j2]))]
@@ -187,7 +196,13 @@ def substitutions(spun_text: str, orig_text: str) -> list[tuple[str, str]]:
                 continue  # the article follows the swapped word ("an enormous" for "a big")
             if all(_TABLE_TOKEN.fullmatch(w) for w in sp + og):
                 out.append((" ".join(sp), " ".join(og)))
-    return out
+    kept: Counter = Counter()
+    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, s, o, autojunk=False).get_opcodes():
+        if op == "equal":
+            for a in range(i1, i2):
+                for b in range(a + 1, min(i2, a + MAX_BLOCK) + 1):
+                    kept[" ".join(s[a:b])] += 1
+    return out, kept
 
 
 @dataclass(frozen=True)
@@ -197,37 +212,49 @@ class Row:
     weight: float
     occurrences: int
     sites: int
+    kept: int = 0
 
     @property
     def source(self) -> str:
-        return f"real.n{self.occurrences}.s{self.sites}"
+        return f"real.n{self.occurrences}.s{self.sites}.k{self.kept}"
 
 
 def count_pairs(pairs: Iterable[Pair], exclude_sites: frozenset[str] | set[str] = frozenset()
-                ) -> tuple[Counter, dict[tuple[str, str], set[str]]]:
+                ) -> tuple[Counter, dict[tuple[str, str], set[str]], Counter]:
     """Occurrences and sites of every substitution on the dominant family's pairs outside
-    ``exclude_sites``."""
+    ``exclude_sites``, and how often each phrase was left as it was on those spun pages."""
     occ: Counter = Counter()
     sites: dict[tuple[str, str], set[str]] = defaultdict(set)
+    kept: Counter = Counter()
     for p in pairs:
         if not p.dominant or p.site in exclude_sites:
             continue
-        for sub in substitutions(p.spun, p.original):
+        subs, k = substitutions(p.spun, p.original)
+        kept.update(k)
+        for sub in subs:
             occ[sub] += 1
             sites[sub].add(p.site)
-    return occ, sites
+    return occ, sites, kept
 
 
 def build_rows(pairs: Iterable[Pair], exclude_sites: frozenset[str] | set[str] = frozenset(), *,
                min_occurrences: int = MIN_OCCURRENCES, min_sites: int = MIN_SITES) -> list[Row]:
     """The table's rows from the dominant family's pairs, leaving out the pages of
-    ``exclude_sites`` (leave-one-site-out), sorted by (spun, original)."""
-    occ, sites = count_pairs(pairs, exclude_sites)
-    kept = {k: n for k, n in occ.items() if n >= min_occurrences and len(sites[k]) >= min_sites}
+    ``exclude_sites`` (leave-one-site-out), sorted by (spun, original).
+
+    A row's weight is the share of the spun phrase's occurrences on the spun pages that the
+    spinner made from this original: substitutions / (all its substitutions + the times the phrase
+    was left as it was). "retailer" is the spinner's word for "store" 22 times, but a retailer is
+    also just a retailer (kept 30 times), so the weight says 0.4, not 1."""
+    occ, sites, kept = count_pairs(pairs, exclude_sites)
+    ok = {k: n for k, n in occ.items() if n >= min_occurrences and len(sites[k]) >= min_sites}
     total: Counter = Counter()
-    for (sp, _og), n in kept.items():
+    for (sp, _og), n in occ.items():
         total[sp] += n
-    rows = [Row(sp, og, n / total[sp], n, len(sites[(sp, og)])) for (sp, og), n in kept.items()]
+    rows = []
+    for (sp, og), n in ok.items():
+        denom = total[sp] + (kept[sp] if CHANNEL_WEIGHTS else 0)
+        rows.append(Row(sp, og, n / denom, n, len(sites[(sp, og)]), kept[sp]))
     return sorted(rows, key=lambda r: (r.spun, r.original))
 
 
@@ -245,8 +272,9 @@ def render(rows: list[Row], min_occurrences: int = MIN_OCCURRENCES, min_sites: i
            "publishers",
            "# generated-by: scripts/build_family.py",
            f"# evidence: a row needs {min_occurrences}+ aligned occurrences on {min_sites}+ sites; source tag "
-           "real.nN.sS = N occurrences on S sites",
-           "# weight: share of the row's occurrences among the originals of the same spun phrase",
+           "real.nN.sS.kK = N occurrences on S sites, the spun phrase left as it was K times on those pages",
+           "# weight: N / (all substitutions that produced the spun phrase + K): how often the phrase on a spun "
+           "page of this family came from this original",
            "spun\toriginal\tweight\tsource"]
     out.extend(f"{r.spun}\t{r.original}\t{_weight(r.weight)}\t{r.source}" for r in rows)
     return "\n".join(out) + "\n"

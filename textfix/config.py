@@ -15,7 +15,7 @@ __all__ = ["Config", "TABLE_NAMES", "DEFAULT_TABLES", "SCORER_NAMES", "resolve_c
 #: Tables shipped in ``wordlists/`` that ``Config.tables`` may name.
 TABLE_NAMES = ("phrases", "thesaurus", "tortured", "family")
 #: The tables used unless ``Config.tables`` says otherwise.
-DEFAULT_TABLES = ("phrases", "thesaurus")
+DEFAULT_TABLES = ("phrases", "family", "thesaurus")
 #: Context scorers that ``Config.scorer`` may name.
 SCORER_NAMES = ("trigram", "bigram")
 

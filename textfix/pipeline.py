@@ -70,7 +70,7 @@ _ORDINALS.update({w: f"{n}th" for n, w in zip(range(20, 100, 10), "twentieth thi
                                                "sixtieth seventieth eightieth ninetieth".split())})
 _ORDINALS["hundredth"] = "100th"
 #: how far a table's weights are trusted as the spinner's channel probability
-TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0}
+TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0, "family": float(__import__("os").environ.get("FT", "1.0"))}
 #: a table's confidences are raised to this power. The thesaurus lists the word a spinner replaced
 #: for only part of its outputs, and an n-gram model over-rates common words, so the raw posterior
 #: over-states how often a thesaurus edit is right: measured on the non-circular mythes benchmark
@@ -93,6 +93,12 @@ PART_SPUN = 0.9
 PART_BRIDGE = 0.1
 #: thesaurus-only matches sampled for a part's verdict (a document's: SAMPLE_SITES)
 PART_SAMPLE_SITES = 10
+#: names are protected as names: a capitalised word is left alone unless a curated table
+#: (NAME_TABLES) lists it as a spinner output ("Invoice Gates", "Kansas Metropolis", "Purple
+#: Lobster") and the document is clearly spun (edit score at least SPUN_NAME_MIN_SCORE); then it is
+#: decided in context like any other word, on those tables' candidates only (benchmarks/real.py)
+SPUN_NAME_MIN_SCORE = 0.9
+NAME_TABLES = frozenset({"phrases", "family"})
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
@@ -332,6 +338,8 @@ class _Doc:
         toks = self.tokens
         ok = [t.protection(quotes, names) is None for t in toks]
         free = [m for m in self.matches if all(ok[m.i:m.j])]
+        if names:
+            free.extend(self._spun_names(ok, quotes))
         fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)] \
             if FINGERPRINTS.intersection(self.cfg.tables) else []
         edits = self._fingerprints(fingerprints)
@@ -359,6 +367,24 @@ class _Doc:
             edits.extend(self._numerals(edits, quotes, names))
         edits.sort(key=lambda e: e.start)
         return edits
+
+    def _spun_names(self, ok: list[bool], quotes: bool) -> list[Match]:
+        """The matches held back only by the name protection whose spun form a curated table
+        lists, in a clearly spun document: new matches with those tables' candidates only (a
+        thesaurus never licenses changing a name)."""
+        if self.evidence.edit_score < SPUN_NAME_MIN_SCORE or not self.cfg.document_gating:
+            return []
+        out = []
+        toks = self.tokens
+        for m in self.matches:
+            if all(ok[m.i:m.j]) or any(t.fixed is not None or (quotes and t.in_quote) for t in toks[m.i:m.j]):
+                continue
+            cands = tuple((c, tb) for c, tb in m.candidates if tb in NAME_TABLES)
+            if cands:
+                nm = Match(m.i, m.j, m.spun, cands)
+                self._site(nm)  # its gains, for decoding
+                out.append(nm)
+        return out
 
     def _fingerprints(self, matches: list[Match]) -> list[Edit]:
         """Matches of a fingerprint table (tortured phrases) are edits on their own: the table's
