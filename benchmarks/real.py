@@ -69,6 +69,8 @@ def family_group(label: str) -> str:
 # -- one fold ------------------------------------------------------------------------------------
 
 #: the shipped tables (or the folder TEXTFIX_WORDLISTS names when the run starts)
+#: textfix options besides the tables (set from the command line before the workers fork)
+OPTS: dict = {}
 SRC_TABLES = Path(os.environ.get("TEXTFIX_WORDLISTS") or REPO / "wordlists")
 
 
@@ -139,15 +141,15 @@ def _fold(task: tuple) -> dict:
     import textfix
     pairs = {p.name: p for p in bf.read_pairs()}
     with tempfile.TemporaryDirectory() as tmp:
-        text = bf.render(bf.build_rows(pairs.values(), {site}, min_occurrences=min_occ, min_sites=min_sites),
-                         min_occ, min_sites) if "family" in tables else None
+        text = bf.build({site}, min_occurrences=min_occ, min_sites=min_sites, pairs=list(pairs.values())) \
+            if "family" in tables else None
         _tables_dir(Path(tmp), text)
         _use_tables(tmp)
         out = []
         for name in names:
             p = pairs[name]
-            r = textfix.explain(p.spun, tables=tables)
-            ro = textfix.explain(p.original, tables=tables)
+            r = textfix.explain(p.spun, tables=tables, **OPTS)
+            ro = textfix.explain(p.original, tables=tables, **OPTS)
             sc = score_pair(p.spun, p.original, r.text)
             sc.update(name=name, site=site, spin=r.spin_score, orig_spin=ro.spin_score,
                       orig_words=nwords(p.original), orig_changed=sum(max(1, nwords(e.spun)) for e in ro.edits),
@@ -169,15 +171,15 @@ def _full(task: tuple) -> dict:
         for item in items:
             if kind == "score":
                 name, group, body = item
-                out.append((name, group, float(textfix.spin_score(body, tables=tables))))
+                out.append((name, group, float(textfix.spin_score(body, tables=tables, **OPTS))))
             elif kind == "clean":
                 name, body = item
-                r = textfix.explain(body, tables=tables)
+                r = textfix.explain(body, tables=tables, **OPTS)
                 out.append((name, nwords(body), sum(max(1, nwords(e.spun)) for e in r.edits), r.spin_score,
                             [(e.spun, e.original) for e in r.edits]))
             elif kind == "example":
                 name, spun, hand = item
-                out.append(_check_example(textfix, {"tables": tables}, name, spun, hand))
+                out.append(_check_example(textfix, {"tables": tables, **OPTS}, name, spun, hand))
         return {"kind": kind, "out": out}
 
 
@@ -189,12 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tables", default=",".join(DEFAULT_TABLES), help="comma-separated (default: the defaults)")
     ap.add_argument("--min-occurrences", type=int, default=bf.MIN_OCCURRENCES)
     ap.add_argument("--min-sites", type=int, default=bf.MIN_SITES)
+    ap.add_argument("--min-confidence", type=float, help="passed to textfix")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-bbc", action="store_true", help="skip the 300 BBC articles")
     ap.add_argument("--show", type=int, default=0, help="print the N commonest misses, wrong and new errors")
     ap.add_argument("--json", type=Path, help="also write every number to this file")
     args = ap.parse_args(argv)
     tables = tuple(args.tables.split(","))
+    if args.min_confidence is not None:
+        OPTS["min_confidence"] = args.min_confidence
     t0 = time.perf_counter()
 
     pairs = bf.read_pairs()
