@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         return f"{100.0 * a / b:.{d}f}%" if b else "n/a"
 
     print(f"# textfix on real spun pages ({_corpus.textfix_revision()}, tables {','.join(tables)}, "
-          f"family rows need {args.min_occurrences}+ occurrences on {args.min_sites}+ sites)\n")
+          f"family rows need {args.min_occurrences}+ occurrences on {args.min_sites}+ sites or weight {bf.ONE_SITE_WEIGHT}+)\n")
     print(f"Leave-one-site-out, dominant family: {sum(n for _, n, _ in per_site)} pairs on {len(per_site)} sites\n")
     print("| | spinner's word errors | removed | wrong | missed | words left alone | new errors |")
     print("|---|---|---|---|---|---|---|")

@@ -47,12 +47,22 @@ MAX_BLOCK = 4
 #: matches (1 suffices: heavy spinning leaves one word between two swaps, "told reporters last
 #: year" -> "informed reporters final 12 months")
 MIN_CONTEXT = 1
-#: the evidence a row needs to ship: aligned occurrences and distinct sites. Chosen with
-#: benchmarks/real.py (leave-one-site-out, RESULTS.md "Real spinner family"): 1+/1+ site removed
-#: 54.5% of the spinner's word errors with 1.65% new errors, 2+/1+ 49.4% / 1.52%, 2+/2+ 50.1% /
-#: 1.58%, 3+/2+ 47.3% / 1.49%. With channel weights (below) a one-off row weighs little, and a
-#: word the spinner leaves alone most of the time (a revision difference) weighs less still
-MIN_OCCURRENCES, MIN_SITES = 1, 1
+#: the evidence a row needs to ship: aligned occurrences and distinct sites, or, from fewer sites,
+#: a weight of at least ONE_SITE_WEIGHT (the phrase was the spinner's nearly every time it was
+#: seen). Chosen with benchmarks/real.py (leave-one-site-out; RESULTS.md "Real spinner family"),
+#: share of the spinner's word errors removed / new errors:
+#:   every row (1+ on 1+ site), no weight prior   54.5% / 1.65%, but the family table then made
+#:                                                textfix edit a long stdlib manual (test_negative)
+#:   every row, WEIGHT_PRIOR 1                    52.4% / 1.53%
+#:   every row, WEIGHT_PRIOR 3                    49.4% / 1.37%
+#:   2+ sites, or weight >= 0.5, WEIGHT_PRIOR 1   55.5% / 1.68%  <- this build
+#:   2+ occurrences on 2+ sites                   50.1% / 1.58%
+#:   3+ occurrences on 2+ sites                   47.3% / 1.49%
+MIN_OCCURRENCES, MIN_SITES = 1, 2
+ONE_SITE_WEIGHT = 0.5
+#: pseudo-count added to the denominator of every weight: a phrase seen once as a swap and never
+#: as itself gets 0.5, not 1
+WEIGHT_PRIOR = 1.0
 #: split an equal-length block of several words word by word ("chapter safety" -> "bankruptcy
 #: protection" is two swaps) rather than keep it as one phrase ("after which" -> "and then"):
 #: 40.8% removed / 1.55% new errors against 39.8% / 1.43% (family trust 0.5, 2+/2+ rows)
@@ -248,17 +258,17 @@ def build_rows(pairs: Iterable[Pair], exclude_sites: frozenset[str] | set[str] =
 
     A row's weight is the share of the spun phrase's occurrences on the spun pages that the
     spinner made from this original: substitutions / (all its substitutions + the times the phrase
-    was left as it was). "retailer" is the spinner's word for "store" 22 times, but a retailer is
-    also just a retailer (kept 30 times), so the weight says 0.4, not 1."""
+    was left as it was + WEIGHT_PRIOR). "retailer" is the spinner's word for "store" 22 times, but a
+    retailer is also just a retailer (kept 45 times), so the weight says 0.32, not 1."""
     occ, sites, kept = count_pairs(pairs, exclude_sites)
-    ok = {k: n for k, n in occ.items() if n >= min_occurrences and len(sites[k]) >= min_sites}
     total: Counter = Counter()
     for (sp, _og), n in occ.items():
         total[sp] += n
     rows = []
-    for (sp, og), n in ok.items():
-        denom = total[sp] + (kept[sp] if CHANNEL_WEIGHTS else 0)
-        rows.append(Row(sp, og, n / denom, n, len(sites[(sp, og)]), kept[sp]))
+    for (sp, og), n in occ.items():
+        weight = n / (total[sp] + (kept[sp] if CHANNEL_WEIGHTS else 0) + WEIGHT_PRIOR)
+        if n >= min_occurrences and (len(sites[(sp, og)]) >= min_sites or weight >= ONE_SITE_WEIGHT):
+            rows.append(Row(sp, og, weight, n, len(sites[(sp, og)]), kept[sp]))
     return sorted(rows, key=lambda r: (r.spun, r.original))
 
 
@@ -309,9 +319,10 @@ def render(rows: list[Row], min_occurrences: int = MIN_OCCURRENCES, min_sites: i
            "# licence: derived data (word pairs and counts only), for research use; the pages belong to their "
            "publishers",
            "# generated-by: scripts/build_family.py",
-           f"# evidence: a row needs {min_occurrences}+ aligned occurrences on {min_sites}+ sites; source tag "
+           f"# evidence: a row needs {min_occurrences}+ aligned occurrences on {min_sites}+ sites, or a weight of "
+           f"{ONE_SITE_WEIGHT}+; source tag "
            "real.nN.sS.kK = N occurrences on S sites, the spun phrase left as it was K times on those pages",
-           "# weight: N / (all substitutions that produced the spun phrase + K): how often the phrase on a spun "
+           "# weight: N / (all substitutions that produced the spun phrase + K + 1): how often the phrase on a spun "
            "page of this family came from this original",
            *([f"# page-consistency: {page_shares[0]:.4f} {page_shares[1]:.4f} (share of substitutions, and of "
               "kept spun words, whose original occurs elsewhere on the page)"] if page_shares else []),
