@@ -10,8 +10,9 @@ tokenised (words, lowercased), aligned with ``difflib.SequenceMatcher``, and eac
 block between two agreeing stretches, inside one sentence on either side, is counted as one
 substitution (spun phrase -> original phrase). Equal-length blocks of several words are split word
 by word (this spinner swaps words, so "chapter safety" is "chapter" + "safety"). A row's weight is
-its share among the originals of the same spun phrase; its source tag records its evidence:
-``real.n7.s4`` = 7 aligned occurrences on 4 sites.
+how often the spun phrase, on this family's spun pages, was the spinner's rewrite of that original
+(kept occurrences of the phrase count against it); its source tag records its evidence:
+``real.n7.s4.k2`` = 7 aligned occurrences on 4 sites, the phrase left as it was twice.
 
     python scripts/build_family.py            # write wordlists/family.tsv
     python scripts/build_family.py check      # exit 1 if the committed table differs
@@ -22,7 +23,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
-import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -50,7 +50,8 @@ MIN_CONTEXT = 1
 #: the evidence a row needs to ship: aligned occurrences and distinct sites, or, from fewer sites,
 #: a weight of at least ONE_SITE_WEIGHT (the phrase was the spinner's nearly every time it was
 #: seen). Chosen with benchmarks/real.py (leave-one-site-out; RESULTS.md "Real spinner family"),
-#: share of the spinner's word errors removed / new errors:
+#: share of the spinner's word errors removed / new errors (at af36bf7, before only the strong rows
+#: counted as evidence of spinning):
 #:   every row (1+ on 1+ site), no weight prior   54.5% / 1.65%, but the family table then made
 #:                                                textfix edit a long stdlib manual (test_negative)
 #:   every row, WEIGHT_PRIOR 1                    52.4% / 1.53%
