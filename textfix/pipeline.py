@@ -74,11 +74,12 @@ _ORDINALS["hundredth"] = "100th"
 #: spinner's word errors removed against 46.1%, new errors 1.88% against 1.63%)
 TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0, "family": 1.0}
 #: share of the unigram frequency gap taken out of a non-thesaurus table's decoding prior (the
-#: thesaurus's is FREQ_DISCOUNT): the n-gram model prefers common words, so "the retailer" became
-#: "the store" on real pages where it was the page's own word (benchmarks/real.py, leave-one-site-out:
-#: 0 / 0.35 / 0.7 removed 51.7% / 50.9% / 50.1% of the spinner's word errors with 1.85% / 1.73% /
-#: 1.58% new errors)
-TABLE_FREQ_DISCOUNT = {"family": 0.7}
+#: thesaurus's is FREQ_DISCOUNT; 1.0 = pure association): the n-gram model prefers common words, so
+#: "the retailer" became "the store" on real pages where it was the page's own word
+#: (benchmarks/real.py, leave-one-site-out, removed / new errors: 0, 0.35, 0.7 gave 51.7% / 1.85%,
+#: 50.9% / 1.73%, 50.1% / 1.58% at 1be036f's settings; at 778af03's, 0.7 gave 52.0% / 1.45% and 1.0
+#: 50.3% / 1.28%, retailer -> store 26 -> 10 new errors)
+TABLE_FREQ_DISCOUNT = {"family": 1.0}
 #: a table's confidences are raised to this power. The thesaurus lists the word a spinner replaced
 #: for only part of its outputs, and an n-gram model over-rates common words, so the raw posterior
 #: over-states how often a thesaurus edit is right: measured on the non-circular mythes benchmark
@@ -116,7 +117,8 @@ SPUN_NAME_MIN_SCORE = 0.9
 #:   strong rows as evidence, at their rate              56.3% / 12.8% / 2.28% / 96%; 0, 5
 #:   strong rows as evidence, at the overall rate        46.4% / 12.4% / 1.04% / 96%; 0, 5 (README's
 #:                                                       example came back wrong: "the war began")
-#:   strong rows as evidence, at the rate of all rows    52.0% / 12.4% / 1.45% / 96%; 0, 8 (this build)
+#:   strong rows as evidence, at the rate of all rows    52.0% / 12.4% / 1.45% / 96%; 0, 8 (this build,
+#:                                                       before TABLE_FREQ_DISCOUNT 0.7 -> 1.0)
 #:   no family row as evidence                           41.5% / 11.4% / 0.84% / 92%; 0, 8
 NO_EVIDENCE_TABLES = frozenset({"family"})
 EVIDENCE_MIN_WEIGHT = 0.9
