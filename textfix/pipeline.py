@@ -70,8 +70,8 @@ _ORDINALS.update({w: f"{n}th" for n, w in zip(range(20, 100, 10), "twentieth thi
                                                "sixtieth seventieth eightieth ninetieth".split())})
 _ORDINALS["hundredth"] = "100th"
 #: how far a table's weights are trusted as the spinner's channel probability
-#: (family: 1.0, measured with benchmarks/real.py leave-one-site-out against 0.5: 50.3% of the
-#: spinner's word errors removed against 46.1%, new errors 1.88% against 1.63%)
+#: (family: 1.0, measured with benchmarks/real.py leave-one-site-out against 0.5 at 1be036f: 50.3%
+#: of the spinner's word errors removed against 46.1%, new errors 1.88% against 1.63%)
 TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0, "family": 1.0}
 #: share of the unigram frequency gap taken out of a non-thesaurus table's decoding prior (the
 #: thesaurus's is FREQ_DISCOUNT; 1.0 = pure association): the n-gram model prefers common words, so
@@ -107,6 +107,7 @@ PART_SAMPLE_SITES = 10
 #: Lobster") and the document is clearly spun (edit score at least SPUN_NAME_MIN_SCORE); then it is
 #: decided in context like any other word, on those tables' candidates only (benchmarks/real.py)
 SPUN_NAME_MIN_SCORE = 0.9
+NAME_TABLES = frozenset({"phrases", "family"})
 #: the family table proposes edits, but only its strong rows (weight EVIDENCE_MIN_WEIGHT or more:
 #: "within" -> "in", "stated" -> "said", seen 9+ times and almost never kept) count as evidence of
 #: spinning: its one-off rows made licences and manuals look spun. Its candidates are decoded at
@@ -122,7 +123,6 @@ SPUN_NAME_MIN_SCORE = 0.9
 #:   no family row as evidence                           41.5% / 11.4% / 0.84% / 92%; 0, 8
 NO_EVIDENCE_TABLES = frozenset({"family"})
 EVIDENCE_MIN_WEIGHT = 0.9
-NAME_TABLES = frozenset({"phrases", "family"})
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
