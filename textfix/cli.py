@@ -329,8 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("-o", "--output", metavar="FILE", required=True,
                     help="where to write the profile (a TSV; - for standard output)")
     lo.add_argument("--sources", metavar="NAMES",
-                    help="comma-separated candidate sources, of phrases, moby, context (default: "
-                         "phrases,moby; context finds originals no table lists, less precisely)")
+                    help="comma-separated candidate sources, of phrases, family, moby, context (default: "
+                         "phrases,family,moby; context finds originals no table lists, less precisely)")
     lo.add_argument("--top", type=int, default=10, metavar="N",
                     help="substitutions listed in the summary (default 10)")
     learn.set_defaults(func=_cmd_learn)
