@@ -135,9 +135,20 @@ def score_pair(spun: str, original: str, restored: str) -> dict:
             "new_words": [O[j] for j in sorted(new)], "blocks": detail}
 
 
+def _other_sites_pages(site: str) -> list[str]:
+    """Every spun page (pairs and spun-only, every family) whose site is not ``site``: what a
+    crawl of this spinner's other sites would give to learn from."""
+    out = []
+    for page in bf.read_index():
+        if page.kind in ("pair-spun", "spun-only", "spun") and bf.site_of(page.url) != site and page.path.exists():
+            out.append(bf.read_text(page.path))
+    return out
+
+
 def _fold(task: tuple) -> dict:
-    """Restore one held-out site's spun pages and originals with a family table built without it."""
-    site, names, tables, min_occ, min_sites = task
+    """Restore one held-out site's spun pages and originals with a family table built without it
+    (and, with ``learn``, a profile learned from the other sites' spun pages)."""
+    site, names, tables, min_occ, min_sites, learn = task
     import textfix
     pairs = {p.name: p for p in bf.read_pairs()}
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,11 +156,12 @@ def _fold(task: tuple) -> dict:
             if "family" in tables else None
         _tables_dir(Path(tmp), text)
         _use_tables(tmp)
+        profile = textfix.learn(_other_sites_pages(site)) if learn else None
         out = []
         for name in names:
             p = pairs[name]
-            r = textfix.explain(p.spun, tables=tables, **OPTS)
-            ro = textfix.explain(p.original, tables=tables, **OPTS)
+            r = textfix.explain(p.spun, tables=tables, profile=profile, **OPTS)
+            ro = textfix.explain(p.original, tables=tables, profile=profile, **OPTS)
             sc = score_pair(p.spun, p.original, r.text)
             sc.update(name=name, site=site, spin=r.spin_score, orig_spin=ro.spin_score,
                       orig_words=nwords(p.original), orig_changed=sum(max(1, nwords(e.spun)) for e in ro.edits),
@@ -196,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-bbc", action="store_true", help="skip the 300 BBC articles")
     ap.add_argument("--show", type=int, default=0, help="print the N commonest misses, wrong and new errors")
     ap.add_argument("--json", type=Path, help="also write every number to this file")
+    ap.add_argument("--learn", action="store_true",
+                    help="restore each held-out site with a profile (textfix.learn) learned from every "
+                         "other site's spun pages, pairs and spun-only (the family table still without it)")
     args = ap.parse_args(argv)
     tables = tuple(args.tables.split(","))
     if args.min_confidence is not None:
@@ -208,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     for p in pairs:
         if p.dominant:
             by_site[p.site].append(p.name)
-    folds = [(site, names, tables, args.min_occurrences, args.min_sites) for site, names in sorted(by_site.items())]
+    folds = [(site, names, tables, args.min_occurrences, args.min_sites, args.learn)
+             for site, names in sorted(by_site.items())]
 
     score_items = []
     for pg in pages:
@@ -285,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"# textfix on real spun pages ({_corpus.textfix_revision()}, tables {','.join(tables)}, "
           f"family rows need {args.min_occurrences}+ occurrences on {args.min_sites}+ sites or weight {bf.ONE_SITE_WEIGHT}+)\n")
-    print(f"Leave-one-site-out, dominant family: {sum(n for _, n, _ in per_site)} pairs on {len(per_site)} sites\n")
+    print(f"Leave-one-site-out, dominant family: {sum(n for _, n, _ in per_site)} pairs on {len(per_site)} sites"
+          + (" (each site restored with a profile learned from the other sites' spun pages)" if args.learn else "")
+          + "\n")
     print("| | spinner's word errors | removed | wrong | missed | words left alone | new errors |")
     print("|---|---|---|---|---|---|---|")
     print(f"| all sites | {tot['errors']} | {tot['removed']} ({pct(tot['removed'], tot['errors'])}) | "
