@@ -867,6 +867,7 @@ def test_explain_reads_a_file_given_by_path(tf, tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(SPUN, encoding="utf-8")
     by_path = json.loads(tf("explain", "--json", str(path)).text)
+    assert (by_path.pop("path"), by_path.pop("format")) == (str(path), "text")
     assert by_path == json.loads(tf("explain", "--json", "-", stdin=SPUN.encode()).text)
     assert by_path["edits"]
     (tmp_path / "bad.txt").write_bytes(b"ok \xff")

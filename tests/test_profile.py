@@ -1,6 +1,7 @@
 """The learned spinner model: textfix.learn, Profile files, and restoring with a profile."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -59,11 +60,12 @@ def test_saved_profile_reproduces_the_edits(site, tmp_path):
         assert textfix.apply_edits(text, a.edits) == a.text
 
 
-def test_profile_edits_more_than_the_tables_alone(site):
-    text = SPUN[1]
-    with_p = textfix.explain(text, profile=site)
-    assert any(e.source.startswith("profile:") for e in with_p.edits)
-    assert len(with_p.edits) >= len(textfix.explain(text).edits)
+@pytest.mark.parametrize("phrase", ["A rare trip by Russia’s defense minister", "told reporters", "analysts said",
+                                    "according to state media"])
+def test_the_sites_profile_restores_the_examples(site, phrase):
+    both = "\n".join(textfix.restore(t, profile=site) for t in SPUN)
+    assert phrase in both
+    assert both.count(" mentioned") < sum(t.count(" mentioned") for t in SPUN) / 2  # most "mentioned"s are "said" again
 
 
 def test_clean_text_unchanged_with_a_spun_sites_profile(site):
@@ -92,15 +94,15 @@ def test_profile_argument_checked():
 
 
 HEADER = ("# textfix-profile 1\n# name: site\n# version: 1\n# source: test\n# licence: MIT\n"
-          "spun\toriginal\tweight\tbelief\tseen\texpected_spun\tobserved\texpected\tgain\tsource\n")
+          "spun\toriginal\tweight\tbelief\tprior\tseen\texpected_spun\tobserved\texpected\tgain\tsource\n")
 
 
 @pytest.mark.parametrize("body, message", [
-    ("mentioned\tsaid\t1.5\t0.9\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: weight '1\.5' is not in \[0, 1\]"),
-    ("mentioned\tsaid\t0.5\t0.9\t3\n", r"p\.tsv:7: expected 10 tab-separated fields, found 5"),
-    ("Mentioned\tsaid\t0.5\t0.9\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: spun 'Mentioned'"),
-    ("said\tsaid\t0.5\t0.9\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: 'said' maps to itself"),
-    ("mentioned\tsaid\t0.5\t0.9\t3\t0.1\t0\t2\tx\tlearned\n", r"p\.tsv:7: gain 'x' is not a number"),
+    ("mentioned\tsaid\t1.5\t0.9\t0.3\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: weight '1\.5' is not in \[0, 1\]"),
+    ("mentioned\tsaid\t0.5\t0.9\t3\n", r"p\.tsv:7: expected 11 tab-separated fields, found 5"),
+    ("Mentioned\tsaid\t0.5\t0.9\t0.3\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: spun 'Mentioned'"),
+    ("said\tsaid\t0.5\t0.9\t0.3\t3\t0.1\t0\t2\t1\tlearned\n", r"p\.tsv:7: 'said' maps to itself"),
+    ("mentioned\tsaid\t0.5\t0.9\t0.3\t3\t0.1\t0\t2\tx\tlearned\n", r"p\.tsv:7: gain 'x' is not a number"),
 ])
 def test_bad_rows_name_file_and_line(tmp_path, body, message):
     path = tmp_path / "p.tsv"
@@ -121,8 +123,56 @@ def test_bad_header(tmp_path):
 def test_hand_edited_profile_is_used(tmp_path):
     path = tmp_path / "p.tsv"
     path.write_text(HEADER.replace("# licence: MIT\n", "# licence: MIT\n# spun-share: 0.99\n")
-                    + "mentioned\tsaid\t0.95\t0.99\t30\t1\t0\t40\t1.5\tedited\n", encoding="utf-8")
+                    + "mentioned\tsaid\t0.95\t0.99\t0.3\t30\t1\t0\t40\t1.5\tedited\n", encoding="utf-8")
     p = Profile.load(path)
     text = SPUN[0]
     out = textfix.explain(text, profile=p)
     assert any(e.source == "profile:edited" and e.original.lower() == "said" for e in out.edits)
+
+
+def test_count_model_recovers_a_simulated_dictionary():
+    """The count mixture behind the missing-word evidence: words of a simulated folder, a known
+    share of them replaced (kept 1% of the time), the rest Poisson-gamma around wordfreq-like
+    expectations; the fit finds that share."""
+    import random
+
+    from textfix.channel import _fit_counts, _missing
+
+    rng = random.Random(7)
+    pairs, truth = [], []
+    for _ in range(3000):
+        e = math.exp(rng.uniform(math.log(2), math.log(200)))
+        replaced = rng.random() < 0.15
+        mean = e * (0.01 if replaced else rng.gammavariate(2.0, 0.5))
+        c = _poisson(rng, mean)
+        pairs.append((c, e))
+        truth.append(replaced)
+    pi, eps, k = _fit_counts(pairs)
+    # (the share comes out high: normal words at a fraction of their expectation look like survivors)
+    assert 0.1 < pi < 0.3 and eps < 0.05
+    # and the per-word evidence separates them
+    flagged = [_missing(c, e, eps, k) > 1.0 for c, e in pairs]
+    hits = sum(f and t for f, t in zip(flagged, truth))
+    assert hits / max(1, sum(flagged)) > 0.85 and hits / sum(truth) > 0.6
+
+
+def _poisson(rng, mean: float) -> int:
+    # Knuth for small means, a normal approximation for large ones
+    if mean > 50:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def test_counts_stay_bounded():
+    from textfix.channel import CONTEXTS
+
+    c = Counts()
+    for _ in range(30):
+        c.add(SPUN[0])
+    assert max(len(v) for v in c.contexts.values()) <= CONTEXTS
+    assert c.docs == 30 and c.counts["mentioned"] == 30 * Counts().add(SPUN[0]).counts["mentioned"]

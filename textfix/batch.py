@@ -9,24 +9,30 @@ that dies (its files are reported as failed and left untouched), and stops clean
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import glob
 import io
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .config import Config
-from .fileio import AtomicWriter, InputError, describe_os_error, open_text
+from .fileio import (AtomicWriter, FileChanged, InputError, describe_os_error, open_locked, open_text,
+                     remove_stale_temp)
 from .formats import UnifiedDiff, process
 
-__all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs"]
+__all__ = ["Job", "Result", "run_job", "run_jobs", "Interrupted", "default_jobs", "request_stop",
+           "stop_requested", "reset_stop", "json_text", "count_job", "load_profile"]
 
 
 def default_jobs() -> int:
@@ -53,6 +59,9 @@ class Job:
     diff: bool = False              # build a unified diff
     report: bool = False            # build the per-file JSON report
     umask: int = 0o022
+    record_rows: bool = False       # JSON Lines: keep each record's score (scan --records)
+    spun_at: float = 0.5            # JSON Lines: a record at this score or above counts as spun
+    profile: str | None = None      # a saved site profile (textfix learn) to restore with
 
 
 @dataclass
@@ -68,6 +77,12 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     written: str | None = None
     interrupted: bool = False
+    #: JSON Lines: records judged, how many look spun (``spin_score >= job.spun_at``), the highest
+    #: record score, and (with ``job.record_rows``) each record's ``{"line", "spin_score", "edits"}``.
+    records: int = 0
+    spun_records: int = 0
+    record_max: float = 0.0
+    record_rows: list[dict[str, object]] = field(default_factory=list)
     #: The diff or JSON report (text), or, when large, ``spool_path`` to a temporary file holding it.
     output: str = ""
     spool_path: str | None = None
@@ -79,7 +94,7 @@ class Result:
                 yield self.output
             return
         try:
-            with open(self.spool_path, encoding="utf-8", newline="") as fp:
+            with open(self.spool_path, encoding="utf-8", errors="surrogateescape", newline="") as fp:
                 while True:
                     part = fp.read(1 << 20)
                     if not part:
@@ -108,12 +123,42 @@ class Interrupted(Exception):
     """The run was interrupted (Ctrl-C, SIGTERM) while a file was being processed."""
 
 
+#: Set when the run is to stop (a signal in a worker; in the main process, ``request_stop()``):
+#: the file being processed is abandoned at the next safe point and left as it was.
 _interrupted = False
 
 
 def _check_interrupt() -> None:
     if _interrupted:
         raise Interrupted()
+
+
+def request_stop() -> None:
+    """Ask the jobs of this process (and, through :func:`run_jobs`, its workers) to stop."""
+    global _interrupted
+    _interrupted = True
+
+
+def stop_requested() -> bool:
+    return _interrupted
+
+
+def reset_stop() -> None:
+    """Forget an earlier stop (a new run in the same process)."""
+    global _interrupted
+    _interrupted = False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(obj: object) -> str:
+    """``json.dumps`` keeping non-ASCII text as it is, except lone surrogates (the undecodable
+    bytes of a file name that is not UTF-8, as ``os.fsdecode`` gives them), which become
+    ``\\udcXX`` escapes: valid JSON in UTF-8, and ``os.fsencode(json.loads(...))`` gives back
+    the name's bytes."""
+    text = json.dumps(obj, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _unlink(path: str) -> None:
@@ -141,7 +186,8 @@ class _Spool:
         self.size += len(text)
         if self.size > self.limit:
             fd, self.path = tempfile.mkstemp(prefix="textfix-report-", suffix=".tmp")
-            self.fp = open(fd, "w", encoding="utf-8", newline="")
+            # a file name that is not UTF-8 (surrogate escapes) goes through as its own bytes
+            self.fp = open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="")
             self.fp.write("".join(self.parts))
             self.parts = []
 
@@ -173,27 +219,24 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     spool = _Spool()
     writer: AtomicWriter | None = None
     finished = False
+    fp: BinaryIO | None = None
     try:
-        try:
-            if job.path == "-":
-                if stdin is None:  # pragma: no cover - programming error
-                    raise InputError("-: standard input is not available here")
-                fp: BinaryIO = stdin
-                close = False
-            else:
-                fp = open(job.path, "rb")
-                close = True
-        except OSError as exc:
-            raise InputError(f"{job.label}: cannot read: {describe_os_error(exc)}") from None
-        try:
-            writer = _process(job, fp, result, spool, sink, textfix.explain)
-        finally:
-            if close:
-                fp.close()
+        fp = _open_input(job, stdin)
+        # an input file stays open (and, --in-place, locked) until it is replaced
+        explain = textfix.explain
+        if job.profile is not None:
+            profile = load_profile(job.profile)
+
+            def explain(text: str, **kw: object):  # noqa: ANN202
+                return textfix.explain(text, profile=profile, **kw)
+        writer = _process(job, fp, result, spool, sink, explain)
         if writer is not None:
             if result.changed or not job.only_if_changed:
                 try:
                     writer.commit()
+                except FileChanged:
+                    raise InputError(f"{job.label}: changed by another program while textfix was "
+                                     f"restoring it; left as it is (run again)") from None
                 except OSError as exc:
                     raise InputError(f"{job.label}: cannot write {job.dest}: "
                                      f"{describe_os_error(exc)}") from None
@@ -216,11 +259,47 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     finally:
         if writer is not None:
             writer.abort()  # no-op after a commit
+        if fp is not None and fp is not stdin:
+            fp.close()
         if not finished:
             spool.discard()
             result.output = ""
             result.changed = False if result.written is None else result.changed
     return result
+
+
+def _in_place(job: Job) -> bool:
+    return job.only_if_changed and job.dest is not None and job.path != "-"
+
+
+def _lock_waiter(label: str) -> Callable[[], None]:
+    """Called while another process holds the file's lock: stop on request, and say what is
+    going on if it lasts (a stopped run, Ctrl-Z, holds its locks)."""
+    start = time.monotonic()
+    said = False
+
+    def wait() -> None:
+        nonlocal said
+        _check_interrupt()
+        if not said and time.monotonic() - start > 5:
+            print(f"textfix: {label}: waiting for another process that is rewriting it "
+                  f"(another textfix run?)", file=sys.stderr, flush=True)
+            said = True
+        time.sleep(0.05)
+    return wait
+
+
+def _open_input(job: Job, stdin: BinaryIO | None) -> BinaryIO:
+    if job.path == "-":
+        if stdin is None:  # pragma: no cover - programming error
+            raise InputError("-: standard input is not available here")
+        return stdin
+    try:
+        if _in_place(job):
+            return open_locked(job.path, _lock_waiter(job.label))
+        return open(job.path, "rb")
+    except OSError as exc:
+        raise InputError(f"{job.label}: cannot read: {describe_os_error(exc)}") from None
 
 
 def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: BinaryIO | None,
@@ -246,8 +325,11 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             parent = os.path.dirname(job.dest)
             if parent:
                 os.makedirs(parent, exist_ok=True)
+            # --in-place replaces the file only if it is still the one read (see open_locked)
+            expect = os.fstat(fp.fileno()) if _in_place(job) else None
             writer = AtomicWriter(job.dest, backup=job.backup, umask=job.umask,
-                                  mode=None if job.only_if_changed else 0o666 & ~job.umask)
+                                  mode=None if job.only_if_changed else 0o666 & ~job.umask,
+                                  expect=expect)
         except OSError as exc:
             raise InputError(f"{job.label}: cannot write {job.dest}: {describe_os_error(exc)}") from None
     try:
@@ -259,7 +341,7 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         new_name = job.dest if job.dest is not None and not job.only_if_changed else job.label
         diff = UnifiedDiff(job.label, new_name, spool.write) if job.diff else None
         if job.report:  # streamed: a huge file's edits never pile up in memory
-            spool.write(json.dumps({"path": job.label, "format": job.fmt}, ensure_ascii=False)[:-1]
+            spool.write(json_text({"path": job.label, "format": job.fmt})[:-1]
                         + ', "edits": [')
         n_reported = 0
         notes: list[str] = []
@@ -271,11 +353,18 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
                 result.edits += len(piece.edits)
                 if job.report:
                     for e in piece.edits:
-                        spool.write((", " if n_reported else "") + json.dumps(e, ensure_ascii=False))
+                        spool.write((", " if n_reported else "") + json_text(e))
                         n_reported += 1
             for score, weight in piece.scores:
                 total_s += score * weight
                 total_w += weight
+            for rec in piece.records:
+                result.records += 1
+                score = float(rec["spin_score"])  # type: ignore[arg-type]
+                result.spun_records += score >= job.spun_at
+                result.record_max = max(result.record_max, score)
+                if job.record_rows:
+                    result.record_rows.append(rec)
             for note in piece.notes:
                 if note not in notes:
                     notes.append(note)
@@ -304,12 +393,53 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         result.bytes_read = stream.bytes_read
         if job.report:
             tail = {"spin_score": result.spin_score, "changed": result.changed, "notes": notes}
-            spool.write("], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
+            spool.write("], " + json_text(tail)[1:] + "\n")
         done, writer = writer, None
         return done
     finally:
         if writer is not None:
             writer.abort()
+
+
+_PROFILES: dict[tuple, object] = {}
+
+
+def load_profile(path: str):  # noqa: ANN201 - a textfix.Profile
+    """A saved profile, loaded once per process (per file version)."""
+    from .profile import Profile
+
+    st = os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    hit = _PROFILES.get(key)
+    if hit is None:
+        _PROFILES.clear()
+        hit = _PROFILES[key] = Profile.load(path)
+    return hit
+
+
+def count_job(job: Job, counts: object, *, stdin: BinaryIO | None = None) -> int:
+    """Add the documents of one input file to ``counts`` (a ``textfix.channel.Counts``), read
+    exactly as restoring reads them (formats, parts, fields); returns how many. An input that
+    cannot be read adds nothing here: the restore pass reports it."""
+    from .edits import Explanation
+
+    n = 0
+
+    def collect(text: str, **_: object) -> Explanation:
+        nonlocal n
+        _check_interrupt()
+        counts.add(text)  # type: ignore[attr-defined]
+        n += 1
+        return Explanation(text, (), 0.0)
+
+    try:
+        with contextlib.nullcontext(stdin) if stdin is not None else open(job.path, "rb") as fp:
+            stream = open_text(fp, job.label, job.encoding)
+            for _ in process(job.fmt, stream.pieces, collect, field_name=job.field_name):
+                pass
+    except (InputError, OSError, UnicodeError, ValueError):
+        return n
+    return n
 
 
 def _encoder(codec: str) -> Callable[[str], bytes]:
@@ -328,26 +458,56 @@ def _same_file(a: str, b: str) -> bool:
 
 # --------------------------------------------------------------------------- many jobs
 
+#: Seconds a stopping worker may take to reach a safe point before it is killed (its temporary
+#: file is then removed by the main process).
+STOP_GRACE = 10.0
+#: How often the main process checks for a stop while it waits for a result, and workers check
+#: that their parent is alive.
+POLL = 0.1
+
+_busy = False  # a worker is inside a job
+#: How the main process tells its workers to stop (not SIGTERM, which nohup may have ignored).
+_STOP_SIGNAL = getattr(signal, "SIGUSR1", signal.SIGTERM)
+
+
 def _worker_init() -> None:
-    """Workers note Ctrl-C / SIGTERM and stop at the next safe point (no half-written files)."""
+    """Workers note Ctrl-C / SIGTERM and stop at the next safe point (no half-written files), and
+    exit when the main process dies (``kill -9``): they are never left running on their own."""
     def stop(signum: int, frame: object) -> None:
-        global _interrupted
-        _interrupted = True
+        request_stop()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(sig) is not signal.SIG_IGN:  # e.g. nohup, or "&" in a script
             signal.signal(sig, stop)
+    signal.signal(_STOP_SIGNAL, stop)  # the main process's own "stop now"
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True,
+                     name="textfix-watch-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit once the parent is gone: first let the current job stop at a safe point."""
+    while os.getppid() == parent:
+        time.sleep(POLL)
+    request_stop()
+    deadline = time.monotonic() + STOP_GRACE
+    while _busy and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os._exit(1)
 
 
 def _run_in_worker(job: Job) -> Result:
+    global _busy
     if _interrupted:
         return Result(job.label, ok=False, error=f"{job.label}: not processed (interrupted)",
                       interrupted=True)
+    _busy = True
     try:
         return run_job(job)
     except Interrupted:
         return Result(job.label, ok=False, error=f"{job.label}: interrupted, left unchanged",
                       interrupted=True)
+    finally:
+        _busy = False
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -362,9 +522,12 @@ def _cleanup_temp_files(job: Job) -> None:
     """Remove temporary files a killed worker may have left for ``job``."""
     if job.dest is None:
         return
-    directory, name = os.path.split(job.dest)
-    for path in glob.glob(os.path.join(glob.escape(directory or "."), f".{glob.escape(name)}.textfix-*.tmp")):
-        _unlink(path)
+    for target in (job.dest, job.backup):
+        if target is None:
+            continue
+        directory, name = os.path.split(target)
+        for path in glob.glob(os.path.join(glob.escape(directory or "."), f".{glob.escape(name)}.textfix-*.tmp")):
+            remove_stale_temp(path)  # not one another run is writing
 
 
 def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], None] | None = None,
@@ -376,8 +539,13 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
     At most ``8 * workers`` jobs are in flight. If a worker process dies, the files it may have
     been working on are reported as failed (they were not changed: writes are atomic) and a new
     pool takes over, at most ``max_restarts`` times; after that the remaining files are reported
-    as not processed. ``KeyboardInterrupt`` propagates after in-flight jobs have stopped.
-    Jobs for which ``local(job)`` is true (standard input) run in this process with ``run_local``.
+    as not processed. Jobs for which ``local(job)`` is true (standard input) run in this process
+    with ``run_local``.
+
+    The run stops on :func:`request_stop` (checked every :data:`POLL` seconds), on
+    ``KeyboardInterrupt``, or when a worker was interrupted (someone signalled it): the workers
+    are told to stop at their next safe point, the files they completed are still yielded (so a
+    summary matches the disk), and then :class:`Interrupted` is raised.
     """
     it = iter(jobs)
     window = max(4, 8 * workers)
@@ -391,10 +559,9 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
 
     pool = new_pool()
     started = False
-    current: tuple[Job, cf.Future[Result]] | None = None
     try:
         while True:
-            while not exhausted and len(pending) < window:
+            while not exhausted and len(pending) < window and not _interrupted:
                 try:
                     job = next(it)
                 except StopIteration:
@@ -402,8 +569,9 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                     break
                 try:
                     if local is not None and run_local is not None and local(job):
+                        res = run_local(job)  # may raise on a stop: nothing is pending for it then
                         done: cf.Future[Result] = cf.Future()
-                        done.set_result(run_local(job))
+                        done.set_result(res)
                         pending.append((job, done))
                     else:
                         pending.append((job, pool.submit(_run_in_worker, job)))
@@ -414,8 +582,13 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 if on_pool_start is not None:
                     on_pool_start()
             if not pending:
+                if _interrupted and not exhausted:
+                    raise Interrupted()  # jobs are left that were never started
                 return
-            job, fut = current = pending.popleft()
+            job, fut = pending[0]
+            if not _wait(fut):
+                raise Interrupted()
+            pending.popleft()
             try:
                 result = fut.result()
             except cf.process.BrokenProcessPool:
@@ -423,15 +596,13 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 # was changed. Report them and carry on with a fresh pool.
                 broken = [(job, fut)] + list(pending)
                 pending.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
+                _shutdown(pool)
                 restarts += 1
                 give_up = restarts > max_restarts
                 if on_pool_stop is not None:
                     on_pool_stop()
                 for j, f in broken:
-                    res = None
-                    if f.done() and not f.cancelled() and f.exception() is None:
-                        res = f.result()
+                    res = _done_result(f)
                     if res is None:
                         _cleanup_temp_files(j)
                         res = Result(j.label, ok=False,
@@ -446,34 +617,91 @@ def run_jobs(jobs: Iterable[Job], workers: int, *, on_pool_start: Callable[[], N
                 pool = new_pool()
                 started = False
                 continue
-            current = None
+            if result.interrupted:
+                raise Interrupted()  # a worker was signalled: the whole run stops
             yield result
-    except KeyboardInterrupt:
-        # Ctrl-C while waiting: let the workers stop at their next safe point, then report the
-        # files that were still completed (in order), so the summary matches the disk.
-        in_flight = ([current] if current is not None else []) + list(pending)
-        for _, fut in in_flight:
-            fut.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for _, fut in in_flight:
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                late = fut.result()
-                if not late.interrupted:
-                    yield late
-        raise
-    except BaseException:
+    except (KeyboardInterrupt, Interrupted):
+        # Stop the workers at their next safe point, then report the files that were still
+        # completed (in order), so the summary matches the disk.
+        _stop_workers(pool, pending)
         for _, fut in pending:
-            fut.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+            late = _done_result(fut)
+            if late is not None and not late.interrupted:
+                yield late
+        pending.clear()
+        raise Interrupted() from None
+    except BaseException:  # GeneratorExit (the caller stopped reading) or a bug
+        _stop_workers(pool, pending)
         for _, fut in pending:
-            if fut.done() and not fut.cancelled():
-                try:
-                    fut.result().discard_output()
-                except BaseException:
-                    pass
+            late = _done_result(fut)
+            if late is not None:
+                late.discard_output()
+        pending.clear()
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _shutdown(pool)
+
+
+def _wait(fut: cf.Future[Result]) -> bool:
+    """Wait for ``fut``; False as soon as a stop is requested instead. Never raises for a signal:
+    a ``KeyboardInterrupt`` inside the pool's own code can leave it hanging (an unfinished
+    shutdown), so signal handlers here only set a flag."""
+    while not _interrupted:
+        try:
+            cf.wait([fut], timeout=POLL)
+        except InterruptedError:  # pragma: no cover - retried by Python itself
+            continue
+        if fut.done():
+            return True
+    return fut.done()
+
+
+def _done_result(fut: cf.Future[Result]) -> Result | None:
+    if fut.done() and not fut.cancelled() and fut.exception() is None:
+        return fut.result()
+    return None
+
+
+def _worker_pids(pool: cf.ProcessPoolExecutor) -> list[int]:
+    procs = getattr(pool, "_processes", None) or {}  # not public, but stable since Python 3.2
+    return [p.pid for p in list(procs.values()) if p.pid is not None and p.is_alive()]
+
+
+def _signal_workers(pool: cf.ProcessPoolExecutor, sig: int) -> None:
+    for pid in _worker_pids(pool):
+        try:
+            os.kill(pid, sig)  # type: ignore[arg-type]
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor, pending: deque[tuple[Job, cf.Future[Result]]]) -> None:
+    """Make every in-flight job end quickly without cancelling futures (a cancelled future the
+    pool still completes kills its management thread with InvalidStateError, and the run hangs):
+    the stop signal makes a worker stop its file at the next safe point and answer the queued jobs with
+    "not processed". A worker that takes longer than :data:`STOP_GRACE` is killed and the
+    temporary files of its jobs are removed."""
+    _signal_workers(pool, _STOP_SIGNAL)
+    deadline = time.monotonic() + STOP_GRACE
+    for _, fut in pending:
+        while not fut.done() and time.monotonic() < deadline:
+            try:
+                cf.wait([fut], timeout=POLL)
+            except BaseException:  # a second Ctrl-C: keep stopping
+                pass
+    if any(not fut.done() for _, fut in pending):
+        _signal_workers(pool, signal.SIGKILL)
+        for job, fut in pending:
+            if not fut.done():
+                _cleanup_temp_files(job)
+
+
+def _shutdown(pool: cf.ProcessPoolExecutor) -> None:
+    try:
+        pool.shutdown(wait=True)
+    except BaseException:  # pragma: no cover - a second signal while shutting down
+        _signal_workers(pool, signal.SIGKILL)
+        pool.shutdown(wait=False)
 
 
 def _failed_future(job: Job) -> cf.Future[Result]:

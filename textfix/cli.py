@@ -14,6 +14,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -22,10 +23,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import __version__
-from .batch import Job, Result, run_job, run_jobs, default_jobs
-from .config import SCORER_NAMES, TABLE_NAMES, Config
-from .fileio import DEFAULT_GLOBS, Found, InputError, iter_files, open_text, resolve_encoding
-from .formats import FORMATS, format_for_path
+from . import batch
+from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
+from .channel import LEARN_MIN_TEXTS
+from .config import DEFAULT_TABLES, SCORER_NAMES, TABLE_NAMES, Config
+from .errors import TableError
+from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
+                     remove_stale_temp, resolve_encoding)
+from .formats import FORMATS, format_for_path, process
 
 __all__ = ["main", "EXIT_OK", "EXIT_CHANGED", "EXIT_USAGE", "EXIT_FAILED", "EXIT_INTERRUPTED"]
 
@@ -33,16 +38,20 @@ EXIT_OK = 0
 EXIT_CHANGED = 1       # --check: something would change
 EXIT_USAGE = 2         # bad command line
 EXIT_FAILED = 3        # some inputs could not be processed
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C): 128 + 2
+EXIT_BROKEN_PIPE = 141  # standard output closed (e.g. "| head"): 128 + SIGPIPE
+EXIT_TERMINATED = 143   # SIGTERM: 128 + 15
 
 EXIT_CODES = """\
 exit status:
   0  success
   1  with --check: some file would change
   2  usage error (bad option or combination of options)
-  3  some inputs failed (unreadable, binary, not valid in the encoding, not writable);
-     the other inputs were still processed. 3 wins over 1.
-  130 interrupted (Ctrl-C); every file is either untouched or completely rewritten
+  3  some inputs failed (unreadable, binary, not valid in the encoding, not writable, changed
+     meanwhile by another program); the other inputs were still processed. Also: no file found
+     (a --glob that matches nothing), or the tables cannot be loaded. 3 wins over 1.
+  130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141 standard output closed (| head):
+     the run stopped at a safe point; every file is either untouched or completely rewritten
 """
 
 MAIN_DESCRIPTION = """\
@@ -56,6 +65,7 @@ commands:
   clean    restore files, folders or standard input (to stdout, a mirror folder, or in place)
   scan     list files with their spin score and number of suspected spun phrases
   explain  show every edit in context, with its confidence and reason
+  learn    learn a site's spinner from its files and save it as a profile (a TSV to review)
 
 Run "textfix COMMAND --help" for the options of a command.
 
@@ -65,6 +75,7 @@ examples:
   textfix clean scraped/ -o restored/
   textfix scan scraped/ --sort score --threshold 0.5
   textfix explain "A uncommon journey by the protection minister"
+  textfix learn site/ -o site.profile.tsv && textfix clean new-pages/ --profile site.profile.tsv -o out/
 
 {EXIT_CODES}"""
 
@@ -80,7 +91,10 @@ Where the result goes:
 
 An input is never overwritten without --in-place. Every write goes to a hidden temporary file
 in the same folder that is renamed over the target only when complete, so an interrupted run
-(Ctrl-C, kill, full disk) leaves each file either as it was or fully restored.
+(Ctrl-C, kill, full disk) leaves each file either as it was or fully restored; a temporary file
+left by kill -9 is removed by the next run that writes there. Each file is processed once per
+run, even if reached twice. --in-place locks each file from reading to replacing and replaces
+it only if it is still the file read, so a --backup always holds exactly the replaced bytes.
 
 Formats: plain text; HTML (.html .htm .xhtml, or --format html), where only visible text is
 restored and all markup stays byte-for-byte; JSON Lines (.jsonl .ndjson, or --format jsonl),
@@ -91,6 +105,13 @@ is binary or not valid in the encoding is reported (with the byte offset) and sk
 Large files are read in bounded memory: plain text is judged in documents of about 64 K
 characters of whole paragraphs (a typical article is judged whole), HTML in stretches of
 about 64 K characters of visible text, JSON Lines one record at a time.
+
+Learning: a spinner applies one dictionary to every page, so when the inputs hold at least
+10 documents, clean first reads them all (a quick pass of counts) and learns the spinner's
+profile from them, then restores each with it: a word the spinner replaced is missing from
+every page, its output turns up everywhere. --profile FILE restores with a saved profile
+(textfix learn) instead; --no-learn judges each document alone. Standard input is not learned
+from. Folders of clean text learn (next to) nothing and change nothing.
 """
 
 CLEAN_EPILOG = f"""\
@@ -104,13 +125,36 @@ examples:
   textfix clean dump.jsonl --field body -o out/  JSON Lines: restore each record's "body"
   textfix clean scraped/ --check                 for CI: exit 1 if anything would change
   textfix clean scraped/ --min-confidence 0.8    more cautious
+  textfix clean site/ -o out/ --save-profile site.profile.tsv   keep what was learned
+  textfix clean new/ --profile site.profile.tsv -o out/         restore with a saved profile
+
+{EXIT_CODES}"""
+
+LEARN_DESCRIPTION = """\
+Learn the spinner of a site from its files: PATH is a file, a folder (searched recursively as
+clean does) or - for standard input. A dictionary spinner applies one dictionary to every page:
+a word it replaces ("said") all but vanishes from the body text of every page, and its output
+("mentioned") turns up in the original's contexts. The profile lists each such pair with its
+evidence (body counts observed and expected, the language model's preference in the spun
+word's contexts, the belief in the pair) and, with spun "*", each original's body count. It is
+a plain TSV to read, review and edit; clean --profile FILE restores with it. The more pages,
+the more it finds: two articles give away "said", a few hundred most of the common words.
+"""
+
+LEARN_EPILOG = f"""\
+examples:
+  textfix learn site/ -o site.profile.tsv
+  textfix learn dump.jsonl --field body -o site.profile.tsv
+  textfix clean new-pages/ --profile site.profile.tsv -o restored/
 
 {EXIT_CODES}"""
 
 SCAN_DESCRIPTION = """\
-One row per file: its spin score (0 clean .. 1 certainly spun; for a large file the
-length-weighted mean over its documents) and the number of phrases textfix would restore.
-A table on a terminal, plain columns when piped, or --jsonl / --csv. Nothing is written.
+One row per file: its spin score (0 clean .. 1 certainly spun; for a large text or HTML file
+the length-weighted mean over its documents; for a JSON Lines file the score of its most spun
+record, since each record is a document of its own) and the number of phrases textfix would
+restore. --records lists each JSON Lines record as PATH:LINE. A table on a terminal, plain
+columns when piped, or --jsonl / --csv. Nothing is written.
 """
 
 SCAN_EPILOG = f"""\
@@ -118,20 +162,25 @@ examples:
   textfix scan scraped/
   textfix scan scraped/ --sort score --threshold 0.5     only the spun files, worst first
   textfix scan scraped/ --csv > scores.csv
+  textfix scan dump.jsonl --records --threshold 0.5      the spun records of a dump
 
 {EXIT_CODES}"""
 
 EXPLAIN_DESCRIPTION = """\
 Restore one text and show every edit in its context: the spun words, the likely original,
-the confidence and why. TEXT is the text itself, or the path of a plain-text file; - (or
-no TEXT with piped input) reads standard input. Coloured on a terminal, plain when piped; --json
-for a program.
+the confidence and why. TEXT is the text itself, or the path of a file, read as clean reads it
+(HTML: visible text only; JSON Lines: each record on its own), so explain shows exactly the
+edits "textfix clean FILE" makes. A TEXT that looks like a file name (one word with a / or an
+extension) but is no file is an error. - (or no TEXT with piped input) reads standard input.
+Coloured on a terminal, plain when piped; --json for a program.
 """
 
 EXPLAIN_EPILOG = f"""\
 examples:
   textfix explain "A uncommon journey by Russia's protection minister final week"
   textfix explain article.txt
+  textfix explain page.html                    only the visible text, as clean does
+  textfix explain dump.jsonl --field body      each record judged on its own
   textfix explain --json - < article.txt | jq .edits
 
 {EXIT_CODES}"""
@@ -191,8 +240,22 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
                    help="judge each phrase on its own instead of first asking whether the whole "
                         "document looks spun (changes clean text more often)")
     g.add_argument("--tables", metavar="NAMES",
-                   help=f"comma-separated tables that propose candidates (default: {','.join(TABLE_NAMES)})")
+                   help=f"comma-separated tables that propose candidates, of {', '.join(TABLE_NAMES)} "
+                        f"(default: {','.join(DEFAULT_TABLES)}; add tortured for science papers)")
     g.add_argument("--scorer", choices=SCORER_NAMES, help="context model (default: trigram)")
+
+
+def _add_learn_options(p: argparse.ArgumentParser, *, save: bool = True) -> None:
+    g = p.add_argument_group("learning the site's spinner")
+    how = g.add_mutually_exclusive_group()
+    how.add_argument("--profile", metavar="FILE",
+                     help="restore with this saved profile (from textfix learn) instead of learning")
+    how.add_argument("--no-learn", action="store_true",
+                     help="judge each document alone (by default a run over at least "
+                          f"{LEARN_MIN_TEXTS} documents first learns their spinner)")
+    if save:
+        g.add_argument("--save-profile", metavar="FILE",
+                       help="also write the profile learned from the inputs to FILE")
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -238,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "offsets, confidence, source), notes; or path and error")
     out.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if any file would change (for CI)")
+    _add_learn_options(clean)
     _add_config_options(clean)
     clean.set_defaults(func=_cmd_clean)
 
@@ -252,8 +316,24 @@ def build_parser() -> argparse.ArgumentParser:
                     help="row order: path (the input order, default), or score / edits (highest first)")
     so.add_argument("--threshold", type=_unit_float, metavar="X",
                     help="list only files whose spin score is at least X")
+    so.add_argument("--records", action="store_true",
+                    help="JSON Lines: one row per record (PATH:LINE) instead of per file")
+    _add_learn_options(scan)
     _add_config_options(scan)
     scan.set_defaults(func=_cmd_scan)
+
+    learn = sub.add_parser("learn", help="learn a site's spinner from its files (a profile)",
+                           description=LEARN_DESCRIPTION, epilog=LEARN_EPILOG, formatter_class=_formatter)
+    _add_input_options(learn)
+    lo = learn.add_argument_group("output")
+    lo.add_argument("-o", "--output", metavar="FILE", required=True,
+                    help="where to write the profile (a TSV; - for standard output)")
+    lo.add_argument("--sources", metavar="NAMES",
+                    help="comma-separated candidate sources, of phrases, moby, context (default: "
+                         "phrases,moby; context finds originals no table lists, less precisely)")
+    lo.add_argument("--top", type=int, default=10, metavar="N",
+                    help="substitutions listed in the summary (default 10)")
+    learn.set_defaults(func=_cmd_learn)
 
     exp = sub.add_parser("explain", help="show each edit in context",
                          description=EXPLAIN_DESCRIPTION, epilog=EXPLAIN_EPILOG, formatter_class=_formatter)
@@ -261,10 +341,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the text, a plain-text file's path, or - for standard input")
     exp.add_argument("--encoding", default="utf-8", metavar="ENC",
                      help="encoding of standard input or the file (default: utf-8)")
+    exp.add_argument("--format", choices=("auto",) + FORMATS, default="auto",
+                     help="how to read the text (default auto: by the file's extension, as clean "
+                          "does; text for standard input and TEXT)")
+    exp.add_argument("--field", default="text", metavar="NAME",
+                     help="JSON Lines: the string field to restore (default: text)")
     exp.add_argument("--context", type=int, default=40, metavar="N",
                      help="characters of context shown each side of an edit (default 40)")
     exp.add_argument("--json", action="store_true",
                      help="print the explanation as one JSON object")
+    _add_learn_options(exp, save=False)
     _add_config_options(exp)
     exp.set_defaults(func=_cmd_explain)
     return parser
@@ -282,26 +368,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except BrokenPipeError:  # "textfix --help | head -1"
+        _stdout_closed()
+        return EXIT_BROKEN_PIPE
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    _Stop.reset()
+    old_handlers = _install_signal_handlers()
     try:
-        return args.func(args)
+        rc = args.func(args)
     except UsageError as exc:
         print(f"textfix {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("textfix: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (KeyboardInterrupt, Interrupted):
+        print(f"textfix: {_Stop.message()}" if _Stop.signum else "textfix: interrupted", file=sys.stderr)
+        return _Stop.status() if _Stop.signum else EXIT_INTERRUPTED
     except _LoadError as exc:
         print(f"textfix: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
-        # the reader went away (e.g. "| head"): stop quietly
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        _stdout_closed()
+        rc = EXIT_BROKEN_PIPE
+    finally:
+        _restore_signal_handlers(old_handlers)
+        batch.reset_stop()  # the library in this process is usable again
+    if _Stop.signum:  # a signal came after the last check: the run may be incomplete
+        return _Stop.status()
+    if _Stop.pipe_closed:  # the output is incomplete, whatever else happened
+        if _Stop.stdout_error and not _Stop.reported:
+            print(f"textfix: {_Stop.stdout_error}", file=sys.stderr)
+        return _Stop.status()
+    return rc
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -328,12 +426,75 @@ def _encoding(name: str) -> str:
 # --------------------------------------------------------------------------- output helpers
 
 def _write_stdout(text: str) -> None:
+    """Print ``text`` as UTF-8 (file names that are not UTF-8 are escaped before this); once the
+    reader has gone (``| head``), nothing more is printed and the run stops (exit 141)."""
+    if _Stop.pipe_closed:
+        return
     buf = getattr(sys.stdout, "buffer", None)
-    if buf is None:
-        sys.stdout.write(text)
-    else:
+    try:
+        if buf is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            buf.write(_encode_out(text))
+    except OSError as exc:
+        _stdout_failed(exc)
+
+
+def _encode_out(text: str) -> bytes:
+    """UTF-8; a file name that is not UTF-8 is printed as its own bytes, as ``ls`` does."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        return text.encode("utf-8", "backslashreplace")
+
+
+def printable(text: str) -> str:
+    """``text`` for a terminal or a message: the bytes of a name that is not UTF-8 as ``\\xNN``."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _write_stdout_bytes(data: bytes) -> None:
+    if _Stop.pipe_closed:
+        return
+    out = getattr(sys.stdout, "buffer", None)
+    try:
+        if out is None:
+            sys.stdout.write(data.decode("utf-8", "replace"))
+        else:
+            out.write(data)
+    except OSError as exc:
+        _stdout_failed(exc)
+
+
+def _flush_stdout() -> None:
+    try:
         sys.stdout.flush()
-        buf.write(text.encode("utf-8"))
+    except OSError as exc:
+        _stdout_failed(exc)
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """Standard output cannot be written: a closed pipe (exit 141), or e.g. a full disk, which
+    is an error (exit 3); either way the run stops at the next safe point and prints no more."""
+    if not isinstance(exc, BrokenPipeError):
+        _Stop.stdout_error = f"cannot write standard output: {describe_os_error(exc)}"
+    _stdout_closed()
+
+
+def _stdout_closed() -> None:
+    """The reader of standard output went away: print nothing more, stop at the next safe point
+    (files are never left half-written), exit 141 as a tool killed by SIGPIPE would."""
+    _Stop.pipe_closed = True
+    batch.request_stop()
+    # later writes, and Python's own flush at exit, must not fail again
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _stderr_is_tty() -> bool:
@@ -350,6 +511,9 @@ class _Stats:
     edits: int = 0
     failed: int = 0
     spun: int = 0
+    records: int = 0
+    spun_records: int = 0
+    no_input: bool = False  # folders given, but no file in them to process
     bytes: int = 0
     start: float = field(default_factory=time.monotonic)
 
@@ -409,6 +573,7 @@ class _Console:
             self._print(msg)
 
     def _print(self, msg: str) -> None:
+        msg = printable(msg)
         if self.progress is not None:
             self.progress.console.print(msg, markup=False, highlight=False, soft_wrap=True)
         else:
@@ -428,6 +593,10 @@ class _Inputs:
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     walk_errors: list[str] = field(default_factory=list)
+    #: (label, label of the same file taken earlier) for each input skipped as a repeat
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    #: folder arguments in which no file matched the globs
+    empty: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         kinds = []
@@ -446,32 +615,77 @@ class _Inputs:
             raise UsageError("- (standard input) can be given only once")
 
     def __iter__(self) -> Iterator[tuple[str, Found]]:
-        """(argument, found file) pairs, in argument order, folders sorted."""
+        """(argument, found file) pairs, in argument order, folders sorted; each file once.
+
+        A file reached twice (given twice, inside a folder also given, or a hard link of another
+        input) is taken the first time only: two jobs on one file could both read the original,
+        and the second rewrite would then keep the first one's restored text as the backup.
+        """
+        seen: dict[tuple[int, int], str] = {}
+        for arg, f in self._all():
+            key = _file_key(f.path)
+            if key is not None and key in seen:
+                self.duplicates.append((_label(arg, f), seen[key]))
+                continue
+            if key is not None:
+                seen[key] = _label(arg, f)
+            yield arg, f
+
+    def _all(self) -> Iterator[tuple[str, Found]]:
         for arg, kind in zip(self.args, self.kinds):
             if kind == "stdin":
                 yield arg, Found("-", "-", None)
             elif kind == "file":
                 yield arg, Found(arg, os.path.basename(arg), None)
             elif kind == "dir":
+                found = False
                 for f in iter_files(arg, self.globs, exclude=self.exclude, stale=self.stale,
                                     errors=self.walk_errors):
                     if self.skip_suffix and f.path.endswith(self.skip_suffix):
                         continue
+                    found = True
                     yield arg, f
+                if not found:
+                    self.empty.append(arg)
 
     def count(self) -> int:
-        saved = self.stale, self.walk_errors
-        self.stale, self.walk_errors = [], []
+        saved = self.stale, self.walk_errors, self.duplicates, self.empty
+        self.stale, self.walk_errors, self.duplicates, self.empty = [], [], [], []
         try:
             return sum(1 for _ in self)
         finally:
-            self.stale, self.walk_errors = saved
+            self.stale, self.walk_errors, self.duplicates, self.empty = saved
+
+    def report_empty(self, con: _Console, stats: _Stats) -> None:
+        """A folder with nothing to do is said, and a run that found no file at all fails (exit
+        3): a mistyped --glob must not pass for a clean folder."""
+        for arg in self.empty:
+            con.error(f"{arg}: no file in this folder matches {' '.join(self.globs)} "
+                      f"(hidden files and symbolic links are skipped; choose files with --glob)")
+        if self.empty and stats.files == 0:
+            stats.no_input = True
+
+    def report_duplicates(self, con: _Console) -> None:
+        for label, first in self.duplicates:
+            same = "given again" if label == first else f"the same file as {first}"
+            con.info(f"textfix: note: {label}: {same}; each file is processed once per run")
 
     def report_walk_errors(self, con: _Console, stats: _Stats) -> None:
         for msg in self.walk_errors:
             con.error(msg)
             stats.files += 1
             stats.failed += 1
+
+
+def _file_key(path: str) -> tuple[int, int] | None:
+    """What makes a file one file (device and inode), or None for stdin or a file not there."""
+    if path == "-":
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # run_job reports it
+    return st.st_dev, st.st_ino
 
 
 def _label(arg: str, f: Found) -> str:
@@ -555,16 +769,17 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
                       encoding=encoding, field_name=args.field, dest=dest, backup=backup,
                       only_if_changed=bool(args.in_place), diff=args.diff, report=args.jsonl,
-                      umask=umask)
+                      umask=umask, profile=profile_path)
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
+    profile_path = _site_profile(args, inputs, config, encoding, con)
     for m in inputs.missing:
         con.error(f"{m}: no such file or folder")
         stats.files += 1
         stats.failed += 1
         if args.jsonl:
-            _write_stdout(json.dumps({"path": m, "error": f"{m}: no such file or folder"}) + "\n")
+            _write_stdout(json_text({"path": m, "error": f"{m}: no such file or folder"}) + "\n")
 
     if to_stdout:
         if inputs.kinds[0] == "missing":
@@ -576,22 +791,18 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             stats.add(result)
             if result.ok:
                 sink.seek(0)
-                out = getattr(sys.stdout, "buffer", None)
-                sys.stdout.flush()
-                while True:
+                _flush_stdout()
+                while not _Stop.pipe_closed:
                     block = sink.read(1 << 20)
                     if not block:
                         break
-                    if out is None:
-                        sys.stdout.write(block.decode("utf-8", "replace"))
-                    else:
-                        out.write(block)
-                sys.stdout.flush()
+                    _write_stdout_bytes(block)
+                _flush_stdout()
             else:
                 con.error(result.error)
         _print_warnings(con, result)
         _summary(con, stats, args, "clean")
-        return EXIT_FAILED if stats.failed else EXIT_OK
+        return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
 
     interrupted = False
     try:
@@ -601,31 +812,51 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             if not result.ok:
                 con.error(result.error)
                 if args.jsonl:
-                    _write_stdout(json.dumps({"path": result.label, "error": result.error},
-                                             ensure_ascii=False) + "\n")
+                    _write_stdout(json_text({"path": result.label, "error": result.error}) + "\n")
                 continue
             if args.check and result.changed:
                 con.info(f"would change {result.label} ({_plural(result.edits, 'edit')})")
             _print_warnings(con, result)
             for part in result.take_output():
                 _write_stdout(part)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         interrupted = True
     finally:
         con.stop()
+    _flush_stdout()
     inputs.report_walk_errors(con, stats)
-    if inputs.stale:
-        con.info(f"textfix: note: {_plural(len(inputs.stale), 'temporary file')} left by an "
-                 f"interrupted run (e.g. {inputs.stale[0]}) were skipped; they can be deleted")
+    inputs.report_duplicates(con)
+    inputs.report_empty(con, stats)
+    _report_stale(con, inputs, args)
     _summary(con, stats, args, "clean")
-    if interrupted:
-        con.error("interrupted; files not yet processed were left as they are")
-        return EXIT_INTERRUPTED
-    if stats.failed:
+    if interrupted or _Stop.pipe_closed or _Stop.signum:
+        return _Stop.report(con)
+    if stats.failed or stats.no_input:
         return EXIT_FAILED
     if args.check and stats.changed:
         return EXIT_CHANGED
     return EXIT_OK
+
+
+def _report_stale(con: _Console, inputs: _Inputs, args: argparse.Namespace) -> None:
+    """Temporary files an interrupted run left (``kill -9``, power loss): a run that writes
+    removes those where it writes, the input folders with --in-place or the -o folder (never a
+    file a running textfix is writing: it holds a lock on it); the others are mentioned."""
+    mine: list[str] = []  # where this run writes
+    if args.in_place:
+        mine = list(inputs.stale)
+    elif args.output and os.path.isdir(args.output):
+        for _ in iter_files(args.output, (), stale=mine, errors=[]):
+            pass
+    removed = [p for p in mine if remove_stale_temp(p)]
+    if removed:
+        con.info(f"textfix: note: removed {_plural(len(removed), 'temporary file')} left by an "
+                 f"interrupted run (e.g. {removed[0]})")
+    others = [p for p in inputs.stale if p not in removed]
+    if others:
+        con.info(f"textfix: note: {_plural(len(others), 'temporary file')} left by an interrupted run "
+                 f"(e.g. {others[0]}) were skipped; they can be deleted, or a run with --in-place "
+                 f"on this folder removes them")
 
 
 def _stdin_binary() -> io.BufferedIOBase:
@@ -649,21 +880,22 @@ def _run(args: argparse.Namespace, inputs: _Inputs, jobs_fn, con: _Console) -> I
     first = list(_take(jobs, 2))
     if first:
         _warm_up(first[0].config)
-    old_term = _on_sigterm()
-    try:
+    def local(job: Job) -> Result:
+        with _raise_on_signal(job.path == "-"):  # a read of a terminal or pipe may block
+            return run_job(job, stdin=_stdin_binary() if job.path == "-" else None)
+
+    with _raise_on_signal(False):
         if workers > 1 and len(first) > 1:
             gen = run_jobs(itertools.chain(first, jobs), workers, on_pool_start=con.start,
-                           on_pool_stop=con.stop,
-                           local=lambda job: job.path == "-",
-                           run_local=lambda job: run_job(job, stdin=_stdin_binary()))
+                           on_pool_stop=con.stop, local=lambda job: job.path == "-", run_local=local)
             with contextlib.closing(gen):
                 yield from gen
         else:
             con.start()
             for job in itertools.chain(first, jobs):
-                yield run_job(job, stdin=_stdin_binary() if job.path == "-" else None)
-    finally:
-        _restore_sigterm(old_term)
+                if batch.stop_requested():
+                    raise Interrupted()
+                yield local(job)
 
 
 def _take(it: Iterator[Job], n: int) -> Iterator[Job]:
@@ -685,6 +917,12 @@ def _warm_up(config: Config) -> None:
 
     try:
         textfix.explain("A short text to load the tables.", config=config)
+    except TableError as exc:  # its message is "FILE:LINE: problem"
+        raise _LoadError(str(exc)) from exc
+    except OSError as exc:  # e.g. TEXTFIX_WORDLISTS names a folder without the tables
+        where = os.environ.get("TEXTFIX_WORDLISTS")
+        hint = f" (TEXTFIX_WORDLISTS={where})" if where and where not in str(exc) else ""
+        raise _LoadError(f"cannot load the tables: {exc}{hint}") from exc
     except Exception as exc:
         raise _LoadError(f"cannot start: {type(exc).__name__}: {exc}") from exc
     # what is loaded now lives as long as the command: the cyclic garbage collector need not
@@ -692,21 +930,96 @@ def _warm_up(config: Config) -> None:
     gc.freeze()
 
 
-def _on_sigterm() -> object:
-    """Treat SIGTERM like Ctrl-C (stop cleanly) while a run is going on."""
-    def handler(signum: int, frame: object) -> None:
+class _Stop:
+    """Why the run stops early, if it does: a signal (its number) or a closed standard output.
+
+    The handlers of SIGINT and SIGTERM only note the signal and ask the jobs to stop at their
+    next safe point (a file is never left half-written). They raise ``KeyboardInterrupt`` only
+    where that is safe and needed (a blocking read of standard input, explain, one file to
+    stdout); never inside the process pool, whose own code can hang after one.
+    """
+
+    signum = 0
+    pipe_closed = False     # standard output cannot be written any more...
+    stdout_error = ""       # ...because of this error (not a closed pipe)
+    raise_now = True
+    reported = False        # the command has said why it stopped
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.signum, cls.pipe_closed, cls.stdout_error, cls.raise_now = 0, False, "", True
+        cls.reported = False
+        batch.reset_stop()
+
+    @classmethod
+    def report(cls, con: _Console, writes: bool = True) -> int:
+        """Say why the run stopped; returns the exit status."""
+        con.error(cls.message(writes))
+        cls.reported = True
+        return cls.status()
+
+    @classmethod
+    def status(cls) -> int:
+        if cls.signum:
+            return 128 + cls.signum
+        if cls.stdout_error:
+            return EXIT_FAILED
+        if cls.pipe_closed:
+            return EXIT_BROKEN_PIPE
+        return EXIT_TERMINATED  # a worker process was signalled
+
+    @classmethod
+    def message(cls, writes: bool = True) -> str:
+        closed = f"{cls.stdout_error}: stopped" if cls.stdout_error else \
+            "standard output was closed (broken pipe): stopped"
+        if cls.pipe_closed and not cls.signum and not writes:
+            return closed
+        if cls.signum:
+            why = "interrupted" if cls.signum == signal.SIGINT else f"stopped by {signal.Signals(cls.signum).name}"
+        elif cls.pipe_closed:
+            why = closed
+        else:
+            why = "stopped: a worker process was terminated"
+        return f"{why}; files not yet processed were left as they are"
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _Stop.signum = signum
+    batch.request_stop()
+    if _Stop.raise_now:
         raise KeyboardInterrupt
 
+
+def _install_signal_handlers() -> list[tuple[int, object]]:
+    old = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            prev = signal.getsignal(sig)
+            if prev is signal.SIG_IGN:  # nohup, or "&" in a script: stay immune
+                continue
+            signal.signal(sig, _on_signal)
+            old.append((sig, prev))
+        except ValueError:  # not the main thread (an embedding program)
+            pass
+    return old
+
+
+def _restore_signal_handlers(old: list[tuple[int, object]]) -> None:
+    for sig, prev in old:
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(sig, prev)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def _raise_on_signal(allowed: bool) -> Iterator[None]:
+    """Allow (or forbid) a signal to raise ``KeyboardInterrupt`` right away in this block."""
+    saved, _Stop.raise_now = _Stop.raise_now, allowed
     try:
-        return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        return None
-
-
-def _restore_sigterm(old: object) -> None:
-    if old is not None:
-        with contextlib.suppress(ValueError):
-            signal.signal(signal.SIGTERM, old)  # type: ignore[arg-type]
+        if allowed and _Stop.signum:
+            raise KeyboardInterrupt
+        yield
+    finally:
+        _Stop.raise_now = saved
 
 
 def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: str) -> None:
@@ -715,14 +1028,142 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
     size = f"{mb:.1f} MB" if mb >= 1 else f"{stats.bytes / 1e3:.1f} kB"
     rate = mb / secs
     if command == "scan":
-        head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun, " \
-               f"{_plural(stats.edits, 'suspected phrase')}"
+        head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun"
+        if stats.records:
+            head += f" ({stats.spun_records} of {_plural(stats.records, 'JSON Lines record')})"
+        head += f", {_plural(stats.edits, 'suspected phrase')}"
     else:
         reporting = args.check or args.diff or args.jsonl
         verb = "would change" if reporting and not (args.output or args.in_place) else "changed"
         head = f"{_plural(stats.files, 'file')}, {stats.changed} {verb}, {_plural(stats.edits, 'edit')}"
     con.info(f"textfix: {head}, {stats.failed} failed; {size} in {secs:.1f} s "
              f"({rate:.{1 if rate >= 1 else 2}f} MB/s)")
+
+
+# --------------------------------------------------------------------------- learning
+
+def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, encoding: str, con: _Console,
+                  *, stdin: bool = False):  # noqa: ANN202 - (textfix.channel.Counts, files, documents)
+    """The first pass: every document of the inputs counted (read as restoring reads them)."""
+    from .channel import Counts
+
+    counts = Counts()
+    files = docs = 0
+    saved = inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty
+    inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty = [], [], [], []
+    last = time.monotonic()
+    try:
+        for arg, f in inputs:
+            if f.path == "-" and not stdin:
+                continue
+            job = Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
+                      encoding=encoding, field_name=args.field)
+            docs += batch.count_job(job, counts, stdin=_stdin_binary() if f.path == "-" else None)
+            files += 1
+            if batch.stop_requested() or _Stop.signum:
+                raise Interrupted()
+            if not con.quiet and _stderr_is_tty() and time.monotonic() - last > 0.5:
+                last = time.monotonic()
+                print(f"\rtextfix: learning: {files} files, {docs} documents, {counts.words:,} words",
+                      end="", file=sys.stderr, flush=True)
+    finally:
+        inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty = saved
+        if not con.quiet and _stderr_is_tty():
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    return counts, files, docs
+
+
+def _describe_profile(profile, docs: int, top: int = 5) -> str:  # noqa: ANN001
+    pairs = [e for e in profile.top(len(profile)) if e.spun != ("*",) and e.weight > 0]
+    shown = ", ".join(f"{' '.join(e.original)} -> {' '.join(e.spun)} ({e.seen})" for e in pairs[:top])
+    return (f"learned the spinner of {_plural(docs, 'document')}: {_plural(len(pairs), 'substitution')}"
+            f"{' (' + shown + ')' if shown else ''}, {profile.spun_share:.0%} of the texts look spun")
+
+
+def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, encoding: str,
+                  con: _Console) -> str | None:
+    """The profile file the jobs restore with: --profile FILE, or one learned from the inputs
+    (written to a temporary file removed at exit), or None (--no-learn, too few documents)."""
+    if args.profile:
+        try:
+            batch.load_profile(args.profile)
+        except FileNotFoundError:
+            raise UsageError(f"--profile {args.profile}: no such file (make one with textfix learn)") from None
+        except OSError as exc:
+            raise UsageError(f"--profile {args.profile}: {describe_os_error(exc)}") from None
+        except TableError as exc:
+            raise _LoadError(str(exc)) from exc
+        return args.profile
+    if args.no_learn:
+        return None
+    counts, _, docs = _count_inputs(args, inputs, config, encoding, con)
+    if docs < LEARN_MIN_TEXTS:
+        if getattr(args, "save_profile", None):
+            con.info(f"textfix: note: only {_plural(docs, 'document')}: nothing learned (a profile needs "
+                     f"at least {LEARN_MIN_TEXTS}); each document is judged alone")
+        return None
+    _warm_up(config)
+    from .channel import estimate
+
+    profile = estimate(counts, scorer=config.scorer)
+    con.info(f"textfix: {_describe_profile(profile, docs)}")
+    if getattr(args, "save_profile", None):
+        profile.save(args.save_profile)
+    fd, path = tempfile.mkstemp(prefix="textfix-profile-", suffix=".tsv")
+    os.close(fd)
+    profile.save(path)
+    import atexit
+
+    atexit.register(_unlink_quietly, path)
+    return path
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _cmd_learn(args: argparse.Namespace) -> int:
+    config = _config(args)
+    encoding = _encoding(args.encoding)
+    inputs = _Inputs(list(args.paths), tuple(args.glob or DEFAULT_GLOBS))
+    con = _Console(args.quiet, progress=False)
+    for m in inputs.missing:
+        con.error(f"{m}: no such file or folder")
+    sources = tuple(x for x in (args.sources or "").split(",") if x) or None
+    start = time.monotonic()
+    _warm_up(config)
+    counts, files, docs = _count_inputs(args, inputs, config, encoding, con, stdin=True)
+    inputs.report_walk_errors(con, _Stats())
+    inputs.report_empty(con, _Stats())
+    if docs == 0:
+        con.error("textfix learn: no documents to learn from")
+        return EXIT_FAILED
+    from .channel import estimate
+
+    try:
+        profile = estimate(counts, sources=sources, scorer=config.scorer)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.output == "-":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "profile.tsv")
+            profile.save(path)
+            with open(path, encoding="utf-8") as fp:
+                _write_stdout(fp.read())
+    else:
+        try:
+            profile.save(args.output)
+        except OSError as exc:
+            con.error(f"textfix learn: cannot write {args.output}: {describe_os_error(exc)}")
+            return EXIT_FAILED
+    con.info(f"textfix: {_describe_profile(profile, docs, args.top)}; {_plural(files, 'file')}, "
+             f"{counts.words:,} body words in {time.monotonic() - start:.1f} s"
+             + ("" if args.output == "-" else f"; written to {args.output}"))
+    if docs < LEARN_MIN_TEXTS:
+        con.info(f"textfix: note: a profile of fewer than {LEARN_MIN_TEXTS} documents is weak; clean uses "
+                 "it only when given with --profile")
+    return EXIT_FAILED if inputs.missing else EXIT_OK
 
 
 # --------------------------------------------------------------------------- scan
@@ -735,17 +1176,19 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     def jobs() -> Iterator[Job]:
         for arg, f in inputs:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
-                      encoding=encoding, field_name=args.field)
+                      encoding=encoding, field_name=args.field, record_rows=args.records,
+                      spun_at=spun_at, profile=profile_path)
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
+    profile_path = _site_profile(args, inputs, config, encoding, con)
     threshold = args.threshold
     spun_at = 0.5 if threshold is None else threshold
     table = not (args.jsonl or args.csv) and _stdout_is_tty()
-    rows: list[Result] = []
+    rows: list[_ScanRow] = []
     writer = csv.writer(_CsvOut(), lineterminator="\n") if args.csv else None
     if writer is not None:
-        writer.writerow(["path", "spin_score", "edits", "error"])
+        writer.writerow(["path"] + (["line"] if args.records else []) + ["spin_score", "edits", "error"])
     for m in inputs.missing:
         con.error(f"{m}: no such file or folder")
         stats.files += 1
@@ -756,21 +1199,30 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         for r in _run(args, inputs, jobs, con):
             stats.add(r)
             con.advance(r)
+            if r.records:
+                # a JSON Lines dump is many documents: it is as spun as its most spun record
+                r.spin_score = r.record_max
+                stats.records += r.records
+                stats.spun_records += r.spun_records
             if not r.ok:
                 con.error(r.error)
             elif r.spin_score >= spun_at:
                 stats.spun += 1
-            if r.ok and threshold is not None and r.spin_score < threshold:
-                continue
-            if collect:
-                rows.append(r)
-            else:
-                _scan_row(args, writer, r)
-    except KeyboardInterrupt:
+            _print_warnings(con, r)
+            for row in _scan_rows(r, args.records):
+                if row.ok and threshold is not None and row.spin_score < threshold:
+                    continue
+                if collect:
+                    rows.append(row)
+                else:
+                    _scan_row(args, writer, row)
+    except (KeyboardInterrupt, Interrupted):
         interrupted = True
     finally:
         con.stop()
     inputs.report_walk_errors(con, stats)
+    inputs.report_duplicates(con)
+    inputs.report_empty(con, stats)
     if collect:
         if args.sort == "score":
             rows.sort(key=lambda r: (not r.ok, -r.spin_score, -r.edits))
@@ -781,10 +1233,36 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         else:
             for r in rows:
                 _scan_row(args, writer, r)
+    _flush_stdout()
     _summary(con, stats, args, "scan")
-    if interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if stats.failed else EXIT_OK
+    if interrupted or _Stop.pipe_closed or _Stop.signum:
+        return _Stop.report(con, writes=False)
+    return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
+
+
+@dataclass
+class _ScanRow:
+    """One row of scan: a file, or with --records one JSON Lines record (``line``)."""
+
+    label: str
+    ok: bool = True
+    error: str = ""
+    spin_score: float = 0.0
+    edits: int = 0
+    line: int | None = None
+    records: int = 0
+    spun_records: int = 0
+
+    @property
+    def shown(self) -> str:
+        return self.label if self.line is None else f"{self.label}:{self.line}"
+
+
+def _scan_rows(r: Result, per_record: bool) -> list[_ScanRow]:
+    if per_record and r.ok and r.record_rows:
+        return [_ScanRow(r.label, spin_score=float(x["spin_score"]), edits=int(x["edits"]),  # type: ignore[arg-type, call-overload]
+                         line=int(x["line"])) for x in r.record_rows]  # type: ignore[call-overload]
+    return [_ScanRow(r.label, r.ok, r.error, r.spin_score, r.edits, None, r.records, r.spun_records)]
 
 
 class _CsvOut:
@@ -799,24 +1277,29 @@ def _stdout_is_tty() -> bool:
         return False
 
 
-def _scan_row(args: argparse.Namespace, writer: object, r: Result) -> None:
+def _scan_row(args: argparse.Namespace, writer: object, r: _ScanRow) -> None:
     if args.jsonl:
         obj: dict[str, object] = {"path": r.label}
+        if r.line is not None:
+            obj["line"] = r.line
         if r.ok:
             obj.update(spin_score=r.spin_score, edits=r.edits)
+            if r.records:
+                obj.update(records=r.records, spun_records=r.spun_records)
         else:
             obj["error"] = r.error
-        _write_stdout(json.dumps(obj, ensure_ascii=False) + "\n")
+        _write_stdout(json_text(obj) + "\n")
     elif writer is not None:
+        line = [r.line if r.line is not None else ""] if args.records else []
         if r.ok:
-            writer.writerow([r.label, f"{r.spin_score:.4f}", r.edits, ""])  # type: ignore[attr-defined]
+            writer.writerow([r.label] + line + [f"{r.spin_score:.4f}", r.edits, ""])  # type: ignore[attr-defined]
         else:
-            writer.writerow([r.label, "", "", r.error])  # type: ignore[attr-defined]
+            writer.writerow([r.label] + line + ["", "", r.error])  # type: ignore[attr-defined]
     elif r.ok:
-        _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.label}\n")
+        _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.shown}\n")
 
 
-def _scan_table(rows: list[Result]) -> None:
+def _scan_table(rows: list[_ScanRow]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -826,10 +1309,13 @@ def _scan_table(rows: list[Result]) -> None:
     t.add_column("file", overflow="fold")
     for r in rows:
         if not r.ok:
-            t.add_row("", "", f"[red]{_esc(r.error)}[/red]")
+            t.add_row("", "", f"[red]{_esc(printable(r.error))}[/red]")
             continue
         style = "red" if r.spin_score >= 0.5 else ("yellow" if r.spin_score >= 0.2 else "green")
-        t.add_row(f"[{style}]{r.spin_score:.3f}[/{style}]", str(r.edits), _esc(r.label))
+        name = printable(r.shown)
+        if r.records and r.line is None:
+            name += f" ({r.spun_records} of {_plural(r.records, 'record')} look spun)"
+        t.add_row(f"[{style}]{r.spin_score:.3f}[/{style}]", str(r.edits), _esc(name))
     Console().print(t)
 
 
@@ -841,42 +1327,67 @@ def _esc(text: str) -> str:
 
 # --------------------------------------------------------------------------- explain
 
-def _cmd_explain(args: argparse.Namespace) -> int:
-    import textfix
+def _file_profile(args: argparse.Namespace, path: str, fmt: str, config: Config, encoding: str):  # noqa: ANN202
+    """The profile explain FILE restores with: the one clean FILE would use (--profile, or one
+    learned from the file's documents when it holds at least LEARN_MIN_TEXTS)."""
+    if args.profile:
+        return batch.load_profile(args.profile)
+    if args.no_learn:
+        return None
+    from .channel import Counts, estimate
 
+    counts = Counts()
+    job = Job(path=path, label=path, fmt=fmt, config=config, encoding=encoding, field_name=args.field)
+    if batch.count_job(job, counts) < LEARN_MIN_TEXTS:
+        return None
+    return estimate(counts, scorer=config.scorer)
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
     config = _config(args)
     encoding = _encoding(args.encoding)
     if args.context < 0:
         raise UsageError("--context must be 0 or more")
     text = args.text
-    if text is not None and text != "-" and "\n" not in text and len(text) < 4096 and os.path.isfile(text):
-        # a path: nobody means the file's name as the text to restore
-        try:
+    _warm_up(config)  # a broken table is one clear line, as for clean and scan
+    try:
+        if text is not None and text != "-" and _looks_like_path(text):
+            problem = _not_a_file(text)
+            if problem:
+                print(f"textfix: {printable(text)}: {problem}", file=sys.stderr)
+                return EXIT_FAILED
+            fmt = args.format if args.format != "auto" else format_for_path(text)
+            profile = _file_profile(args, text, fmt, config, encoding)
             with open(text, "rb") as fh:
-                stream = open_text(fh, text, encoding)  # type: ignore[arg-type]
-                text = "".join(stream.pieces)
-        except (InputError, OSError) as exc:
-            print(f"textfix: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-    elif text is None or text == "-":
-        if text is None and _stdin_is_tty():
-            raise UsageError("give the TEXT to explain, or - to read it from standard input")
-        try:
-            stream = open_text(_stdin_binary(), "-", encoding)  # type: ignore[arg-type]
-            text = "".join(stream.pieces)
-        except InputError as exc:
-            print(f"textfix: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-    ex = textfix.explain(text, config=config)
-    edits = sorted(ex.edits, key=lambda e: e.start)
-    positions = _line_cols(text, [e.start for e in edits])
+                ex = _explain_stream(open_text(fh, text, encoding), fmt, args.field, config,  # type: ignore[arg-type]
+                                     profile=profile)
+            ex.path = text
+        elif text is None or text == "-":
+            if text is None and _stdin_is_tty():
+                raise UsageError("give the TEXT to explain, or - to read it from standard input")
+            fmt = args.format if args.format != "auto" else "text"
+            ex = _explain_stream(open_text(_stdin_binary(), "-", encoding), fmt,  # type: ignore[arg-type]
+                                 args.field, config)
+        else:
+            profile = batch.load_profile(args.profile) if args.profile else None
+            ex = _explain_stream(None, args.format if args.format != "auto" else "text", args.field,
+                                 config, text=text, profile=profile)
+    except (InputError, OSError) as exc:
+        msg = str(exc) if isinstance(exc, InputError) else f"{text}: {describe_os_error(exc)}"
+        print(f"textfix: {printable(msg)}", file=sys.stderr)
+        return EXIT_FAILED
+    except (UsageError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug: one line, as clean reports it for a file
+        print(f"textfix: textfix failed on this text ({type(exc).__name__}: {exc}); please report it",
+              file=sys.stderr)
+        return EXIT_FAILED
+    for w in ex.warnings:
+        print(f"textfix: {printable(ex.path or '-')}: {w}", file=sys.stderr)
     if args.json:
-        obj = {"spin_score": round(ex.spin_score, 4), "text": ex.text,
-               "edits": [dict(e.to_dict(), line=ln, column=col) for e, (ln, col) in zip(edits, positions)],
-               "notes": list(ex.notes)}
-        _write_stdout(json.dumps(obj, ensure_ascii=False) + "\n")
+        _write_stdout(json_text(ex.to_json()) + "\n")
         return EXIT_OK
-    lines = _explain_lines(text, ex, edits, positions, config, args.context)
+    lines = _explain_lines(ex, config, args.context)
     if _stdout_is_tty():
         from rich.console import Console
         from rich.text import Text
@@ -887,6 +1398,79 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     else:
         _write_stdout("".join("".join(s for s, _ in segs) + "\n" for segs in lines))
     return EXIT_OK
+
+
+#: An argument of explain that is meant as a file name: one word with a path separator or an
+#: extension ("typo.tx"), not a sentence.
+_PATH_LIKE = re.compile(r"[^\s]*(/|\\)[^\s]*|[^\s/\\]+\.[A-Za-z0-9]{1,6}")
+
+
+def _looks_like_path(text: str) -> bool:
+    return len(text) < 4096 and "\n" not in text and (os.path.exists(text) or bool(_PATH_LIKE.fullmatch(text)))
+
+
+def _not_a_file(path: str) -> str:
+    """Why explain cannot read ``path`` as one file ("" if it can: a file, a pipe, /dev/stdin)."""
+    if os.path.isdir(path):
+        return "is a folder; explain takes one file (see a folder's edits with textfix clean FOLDER --diff)"
+    if not os.path.exists(path):
+        return "no such file (to explain these words themselves, give them on standard input: textfix explain -)"
+    return ""
+
+
+@dataclass
+class _FileExplanation:
+    """What ``clean`` does to one input, for ``explain``: the same reading, the same documents
+    (chunks of plain text, visible HTML text, JSON Lines records), so the same edits."""
+
+    fmt: str
+    src: str
+    out: str
+    edits: list[dict[str, object]]
+    spin_score: float
+    notes: list[str]
+    warnings: list[str]
+    records: list[dict[str, object]]
+    path: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        obj: dict[str, object] = {}
+        if self.path is not None:
+            obj.update(path=self.path, format=self.fmt)
+        obj.update(spin_score=round(self.spin_score, 4), text=self.out, edits=self._with_columns(),
+                   notes=list(self.notes))
+        if self.fmt == "jsonl":
+            obj["records"] = self.records
+        return obj
+
+    def _with_columns(self) -> list[dict[str, object]]:
+        if self.fmt == "jsonl":  # offsets are into the record's field: the line says which
+            return self.edits
+        cols = _line_cols(self.src, [int(e["start"]) for e in self.edits])  # type: ignore[call-overload]
+        return [dict(e, line=ln, column=col) for e, (ln, col) in zip(self.edits, cols)]
+
+
+def _explain_stream(stream: object, fmt: str, field_name: str, config: Config, *,
+                    text: str | None = None, profile: object = None) -> _FileExplanation:
+    """Restore like ``clean`` does (:func:`textfix.formats.process` over the same decoded pieces)."""
+    import textfix
+
+    pieces_in = [text] if text is not None else stream.pieces  # type: ignore[attr-defined]
+    src, out, edits, notes, warnings, records = [], [], [], [], [], []
+    total_s, total_w = 0.0, 0
+    for piece in process(fmt, pieces_in, lambda t: textfix.explain(t, config=config, profile=profile),
+                         field_name=field_name):
+        src.append(piece.src)
+        out.append(piece.out)
+        edits.extend(piece.edits)
+        notes.extend(n for n in piece.notes if n not in notes)
+        warnings.extend(piece.warnings)
+        records.extend(piece.records)
+        for score, weight in piece.scores:
+            total_s += score * weight
+            total_w += weight
+    return _FileExplanation(fmt, "".join(src), "".join(out), edits,
+                            total_s / total_w if total_w else 0.0, notes, warnings, records)
 
 
 def _stdin_is_tty() -> bool:
@@ -909,32 +1493,67 @@ def _line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _explain_lines(text: str, ex: object, edits: list, positions: list[tuple[int, int]],  # noqa: ANN001
-                   config: Config, width: int) -> list[list[tuple[str, str]]]:
-    score = ex.spin_score  # type: ignore[attr-defined]
-    verdict = "looks spun" if score >= 0.5 else ("some signs of spinning" if score >= 0.2 else "looks clean")
+def _verdict(score: float) -> str:
+    return "looks spun" if score >= 0.5 else ("some signs of spinning" if score >= 0.2 else "looks clean")
+
+
+def _explain_lines(ex: _FileExplanation, config: Config, width: int) -> list[list[tuple[str, str]]]:
     lines: list[list[tuple[str, str]]] = []
-    head = f"spin score {score:.2f} ({verdict}); {_plural(len(edits), 'edit')}"
+    if ex.fmt == "jsonl":
+        spun = sum(1 for r in ex.records if float(r["spin_score"]) >= 0.5)  # type: ignore[arg-type]
+        head = f"{_plural(len(ex.records), 'record')}, {spun} look spun; {_plural(len(ex.edits), 'edit')}"
+    else:
+        head = f"spin score {ex.spin_score:.2f} ({_verdict(ex.spin_score)}); {_plural(len(ex.edits), 'edit')}"
     if config.min_confidence != Config().min_confidence:
         head += f" at confidence >= {config.min_confidence:g}"
     lines.append([(head, "bold")])
-    for note in ex.notes:  # type: ignore[attr-defined]
+    for note in ex.notes:
         lines.append([(f"note: {note}", "italic")])
-    for e, (ln, col) in zip(edits, positions):
-        before = text[max(0, e.start - width): e.start]
-        after = text[e.end: e.end + width]
-        before = before[before.rfind("\n") + 1:]
-        nl = after.find("\n")
-        after = after[:nl] if nl >= 0 else after
-        lead = "..." if e.start - len(before) > 0 and text[e.start - len(before) - 1] != "\n" else ""
-        trail = "..." if e.end + len(after) < len(text) and text[e.end + len(after)] != "\n" else ""
-        lines.append([("", "")])
-        lines.append([(f"{ln}:{col}  ", "dim"), (lead + before, ""), ("[", "dim"), (e.spun, "red strike"),
-                      (" -> ", "dim"), (e.original, "bold green"), ("]", "dim"), (after + trail, "")])
-        detail = f"    confidence {e.confidence:.2f}, {e.source}"
-        if e.reason:
-            detail += f": {e.reason}"
-        lines.append([(detail, "dim")])
-    if not edits:
+    if ex.fmt == "jsonl":
+        _explain_records(ex, width, lines)
+    else:
+        positions = _line_cols(ex.src, [int(e["start"]) for e in ex.edits])  # type: ignore[call-overload]
+        for e, (ln, col) in zip(ex.edits, positions):
+            lines.append([("", "")])
+            lines.extend(_edit_lines(ex.src, e, f"{ln}:{col}  ", width))
+    if not ex.edits:
         lines.append([("nothing to restore", "")])
     return lines
+
+
+def _explain_records(ex: _FileExplanation, width: int, lines: list[list[tuple[str, str]]]) -> None:
+    """JSON Lines: each record is a document of its own; show the records that get edits."""
+    by_line: dict[int, list[dict[str, object]]] = {}
+    for e in ex.edits:
+        by_line.setdefault(int(e["line"]), []).append(e)  # type: ignore[call-overload]
+    if not by_line:
+        return
+    src_lines = ex.src.split("\n")
+    for rec in ex.records:
+        ln = int(rec["line"])  # type: ignore[call-overload]
+        if ln not in by_line:
+            continue
+        score = float(rec["spin_score"])  # type: ignore[arg-type]
+        lines.append([("", "")])
+        lines.append([(f"line {ln}: spin score {score:.2f} ({_verdict(score)}); "
+                       f"{_plural(len(by_line[ln]), 'edit')}", "bold")])
+        value = json.loads(src_lines[ln - 1])[by_line[ln][0]["field"]]
+        for e in by_line[ln]:
+            lines.extend(_edit_lines(value, e, f"{ln}:{e['field']}:{int(e['start']) + 1}  ", width))  # type: ignore[call-overload]
+
+
+def _edit_lines(text: str, e: dict[str, object], where: str, width: int) -> list[list[tuple[str, str]]]:
+    start, end = int(e["start"]), int(e["end"])  # type: ignore[call-overload]
+    before = text[max(0, start - width): start]
+    after = text[end: end + width]
+    before = before[before.rfind("\n") + 1:]
+    nl = after.find("\n")
+    after = after[:nl] if nl >= 0 else after
+    lead = "..." if start - len(before) > 0 and text[start - len(before) - 1] != "\n" else ""
+    trail = "..." if end + len(after) < len(text) and text[end + len(after)] != "\n" else ""
+    detail = f"    confidence {float(e['confidence']):.2f}, {e['source']}"  # type: ignore[arg-type]
+    if e.get("reason"):
+        detail += f": {e['reason']}"
+    return [[(where, "dim"), (lead + before, ""), ("[", "dim"), (str(e["spun"]), "red strike"),
+             (" -> ", "dim"), (str(e["original"]), "bold green"), ("]", "dim"), (after + trail, "")],
+            [(detail, "dim")]]

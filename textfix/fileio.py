@@ -20,12 +20,13 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["InputError", "DecodedStream", "open_text", "resolve_encoding", "AtomicWriter",
-           "iter_files", "is_temp_name", "DEFAULT_GLOBS", "READ_BLOCK"]
+__all__ = ["InputError", "FileChanged", "DecodedStream", "open_text", "resolve_encoding", "AtomicWriter",
+           "open_locked", "remove_stale_temp", "iter_files", "is_temp_name", "DEFAULT_GLOBS", "READ_BLOCK"]
 
 #: Bytes read from a file at a time.
 READ_BLOCK = 256 * 1024
@@ -40,6 +41,11 @@ _TEMP_RE = re.compile(r"^\..*\.textfix-[A-Za-z0-9_]+\.tmp$")
 
 class InputError(Exception):
     """An input that cannot be processed (not decodable, binary, unreadable). The message is one line."""
+
+
+class FileChanged(OSError):
+    """The file to be replaced is no longer the one that was read (another program or textfix run
+    changed it meanwhile); nothing was replaced, so no backup can hold anything but what was read."""
 
 
 def is_temp_name(name: str) -> bool:
@@ -110,6 +116,12 @@ def open_text(fp: BinaryIO, path: str, encoding: str = "utf-8", block: int = REA
         codec = "utf-8"
         if head.startswith(codecs.BOM_UTF8):
             bom = codecs.BOM_UTF8
+        else:
+            # a UTF-16/32 byte-order mark is never valid UTF-8: it says what the file is
+            for b, c in _UTF32_BOMS + _UTF16_BOMS:
+                if head.startswith(b):
+                    bom, codec = b, c
+                    break
     elif family in ("utf-16", "utf-32"):
         # the byte-order mark decides the byte order; without one, the machine's
         codec = f"{family}-{'le' if sys.byteorder == 'little' else 'be'}"
@@ -136,6 +148,22 @@ def _read_full(fp: BinaryIO, n: int) -> bytes:
     return b"".join(parts)
 
 
+def _utf16_without_bom(data: bytes) -> str:
+    """``"utf-16-le"``/``"utf-16-be"`` when ``data`` reads like mostly-ASCII text in UTF-16 (every
+    other byte NUL, the others not), else ``""``."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 8:  # too little to tell
+        return ""
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.05:
+        return "utf-16-be"
+    return ""
+
+
 def _decode(fp: BinaryIO, stream: DecodedStream, first: bytes, offset: int, block: int) -> Iterator[str]:
     codec = stream.codec
     decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -147,6 +175,10 @@ def _decode(fp: BinaryIO, stream: DecodedStream, first: bytes, offset: int, bloc
         if check_raw_nul and data:
             nul = data.find(b"\x00")
             if nul >= 0:
+                utf16 = _utf16_without_bom(first)  # judged on the start of the file
+                if utf16:
+                    raise InputError(f"{stream.path}: looks like UTF-16 without a byte-order mark "
+                                     f"(NUL bytes between letters); pass --encoding {utf16}")
                 raise InputError(f"{stream.path}: binary file (NUL byte at byte offset {consumed + nul}), skipped")
         state = decoder.getstate()
         pending = len(state[0]) if isinstance(state[0], (bytes, bytearray)) else 0
@@ -199,12 +231,15 @@ class AtomicWriter:
 
     ``mode`` is given to the new file (default: ``dest``'s current mode, or 0666 less the umask).
     With ``backup``, the current ``dest`` is first kept as ``backup`` (a hard link when possible).
+    With ``expect`` (the ``os.fstat`` of the file that was read), ``commit()`` raises
+    :class:`FileChanged` instead of replacing a ``dest`` that is no longer that file, unchanged.
     """
 
     def __init__(self, dest: str, *, mode: int | None = None, backup: str | None = None,
-                 umask: int = 0o022) -> None:
+                 umask: int = 0o022, expect: os.stat_result | None = None) -> None:
         self.dest = dest
         self.backup = backup
+        self.expect = expect
         directory, name = os.path.split(dest)
         self._dir = directory or "."
         try:
@@ -216,6 +251,7 @@ class AtomicWriter:
             mode = stat.S_IMODE(st.st_mode) if st is not None else (0o666 & ~umask)
         self._mode = mode
         fd, self.tmp = tempfile.mkstemp(prefix=f".{name}{_TEMP_PREFIX}", suffix=".tmp", dir=self._dir)
+        _lock_nowait(fd)  # held until renamed: a lock that is free marks a temp file as stale
         self._fp = os.fdopen(fd, "wb")
         self._done = False
 
@@ -234,14 +270,17 @@ class AtomicWriter:
                 except OSError:
                     pass
             os.fsync(fp.fileno())
+            _maybe_crash("before-backup")
+            if self.expect is not None and not _same_version(os.stat(self.dest), self.expect):
+                raise FileChanged(errno.EBUSY, f"{self.dest} changed while it was being restored; "
+                                               f"left as it is")
+            if self.backup is not None and self._old is not None:
+                _keep_backup(self.dest, self.backup, self.expect)
+            _maybe_crash("before-rename")
+            os.replace(self.tmp, self.dest)
+            self._done = True
         finally:
-            fp.close()
-        _maybe_crash("before-backup")
-        if self.backup is not None and self._old is not None:
-            _keep_backup(self.dest, self.backup)
-        _maybe_crash("before-rename")
-        os.replace(self.tmp, self.dest)
-        self._done = True
+            fp.close()  # only now: the lock shows the temporary file is in use until renamed
         _fsync_dir(self._dir)
 
     def abort(self) -> None:
@@ -250,12 +289,12 @@ class AtomicWriter:
             return
         self._done = True
         try:
-            self._fp.close()
-        finally:
             try:
-                os.unlink(self.tmp)
+                os.unlink(self.tmp)  # before closing, while the lock still marks it as ours
             except FileNotFoundError:
                 pass
+        finally:
+            self._fp.close()
 
     def __enter__(self) -> AtomicWriter:
         return self
@@ -265,8 +304,61 @@ class AtomicWriter:
             self.abort()
 
 
-def _keep_backup(path: str, backup: str) -> None:
-    """Make ``backup`` a copy of ``path`` without a moment where ``backup`` is half-written."""
+def _lock_nowait(fd: int) -> bool:
+    """Take an exclusive ``flock`` on ``fd`` if it is free; False if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # no locks on this file system
+        return True
+    return True
+
+
+def remove_stale_temp(path: str) -> bool:
+    """Remove a temporary file that an interrupted textfix write left (``kill -9``, power loss).
+    A textfix process writing it holds a lock on it, so a temporary file in use is never taken;
+    returns whether ``path`` was removed."""
+    if not is_temp_name(os.path.basename(path)):
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        if not _lock_nowait(fd) or not os.path.samestat(os.fstat(fd), os.lstat(path)):
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _same_version(st: os.stat_result, expect: os.stat_result) -> bool:
+    """True when ``st`` is the same file, same size and modification time, as ``expect``."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == \
+        (expect.st_dev, expect.st_ino, expect.st_size, expect.st_mtime_ns)
+
+
+def _keep_backup(path: str, backup: str, expect: os.stat_result | None = None) -> None:
+    """Make ``backup`` a copy of ``path`` without a moment where ``backup`` is half-written.
+
+    With ``expect``, the backup must be that very file (a hard link to it): if ``path`` was
+    replaced meanwhile, :class:`FileChanged` is raised and the old backup stays.
+    """
+    try:
+        if os.path.samestat(os.stat(path), os.stat(backup)):
+            # already a hard link of the file (rename() between two links of one file does
+            # nothing, which would leave the temporary name behind)
+            return
+    except FileNotFoundError:
+        pass
     directory = os.path.dirname(backup) or "."
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(backup)}{_TEMP_PREFIX}", suffix=".tmp",
                                dir=directory)
@@ -275,9 +367,15 @@ def _keep_backup(path: str, backup: str) -> None:
         os.unlink(tmp)
         try:
             os.link(path, tmp)
+            kept = tmp  # the very file now under path
         except OSError:
             shutil.copy2(path, tmp)
+            kept = path
+        if expect is not None and not _same_version(os.stat(kept), expect):
+            raise FileChanged(errno.EBUSY, f"{path} changed while it was being restored; left as it is")
         os.replace(tmp, backup)
+        if os.path.lexists(tmp):  # backup was another link of the same file after all
+            os.unlink(tmp)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -297,6 +395,42 @@ def _fsync_dir(directory: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def open_locked(path: str, wait: Callable[[], None] | None = None) -> BinaryIO:
+    """Open ``path`` for reading, holding an exclusive ``flock`` on it until the file is closed.
+
+    ``--in-place`` holds this lock from reading a file to replacing it, so two textfix runs on one
+    file take turns: the second waits, then reads what the first wrote (and its backup never
+    receives restored text). Where the path was replaced while waiting, the new file is opened
+    and locked. ``wait()`` is called between attempts (it may raise to give up). Where locks are
+    not available the file is opened unlocked; ``AtomicWriter(expect=...)`` still refuses to
+    replace a file that changed since it was read.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return open(path, "rb")
+    while True:
+        fp = open(path, "rb")
+        try:
+            while True:
+                try:
+                    fcntl.flock(fp.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if wait is not None:
+                        wait()
+                    else:
+                        time.sleep(0.05)
+                except OSError:  # e.g. a file system without locks
+                    return fp
+            if os.path.samestat(os.fstat(fp.fileno()), os.stat(path)):
+                return fp
+        except BaseException:
+            fp.close()
+            raise
+        fp.close()  # replaced while we waited: lock the new file instead
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import html
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -68,6 +70,9 @@ class Piece:
     notes: list[str] = field(default_factory=list)
     #: Problems with the input the user should hear about (e.g. no record has the JSON field).
     warnings: list[str] = field(default_factory=list)
+    #: JSON Lines: each record judged, ``{"line": N, "spin_score": S, "edits": K}`` (a dump is
+    #: many documents: its mean score hides one spun record among clean ones).
+    records: list[dict[str, object]] = field(default_factory=list)
 
 
 def format_for_path(path: str, default: str = "text") -> str:
@@ -504,6 +509,7 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
     edits: list[dict[str, object]] = []
     scores: list[tuple[float, int]] = []
     notes: list[str] = []
+    judged: list[dict[str, object]] = []
     size = 0
     records = with_field = not_json = 0
     lineno = 0
@@ -527,6 +533,7 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
                     scores.append((ex.spin_score, len(value)))
                     notes.extend(f"line {lineno}: {n}" for n in ex.notes)
                     ed = sorted(ex.edits, key=lambda e: e.start)
+                    judged.append({"line": lineno, "spin_score": round(ex.spin_score, 4), "edits": len(ed)})
                     if ed:
                         restored = apply_edits(value, ed)
                         literal = body[span[0]:span[1]]
@@ -537,8 +544,8 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
         out_parts.append(out)
         size += len(line)
         if size >= TARGET_CHARS:
-            yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes)
-            src_parts, out_parts, edits, scores, notes = [], [], [], [], []
+            yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes, records=judged)
+            src_parts, out_parts, edits, scores, notes, judged = [], [], [], [], [], []
             size = 0
     warnings = []
     if records and not with_field:
@@ -546,19 +553,10 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
     if not_json:
         warnings.append(f"{not_json} line(s) are not JSON and were left as they are")
     if src_parts or warnings:
-        yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes, warnings)
+        yield Piece("".join(src_parts), "".join(out_parts), edits, scores, notes, warnings, judged)
 
 
 # --------------------------------------------------------------------------- diffs
-
-def _split_lines(text: str) -> list[str]:
-    """Lines with their ``\\n`` kept; only ``\\n`` ends a line (``\\r`` stays part of it)."""
-    lines = text.split("\n")
-    result = [ln + "\n" for ln in lines[:-1]]
-    if lines[-1]:
-        result.append(lines[-1])
-    return result
-
 
 def _range(start: int, count: int) -> str:
     if count == 1:
@@ -566,36 +564,129 @@ def _range(start: int, count: int) -> str:
     return f"{start + (1 if count else 0)},{count}"
 
 
+#: A line that grows past this many characters while it is fed to :class:`UnifiedDiff` is kept
+#: in a temporary file instead of memory (a 50 MB line must not cost 600 MB).
+LONG_LINE = 1024 * 1024
+
+
+class _LongLine:
+    """A line too long to keep in memory: its text in a temporary file, compared by a digest."""
+
+    def __init__(self, text: str) -> None:
+        self.fp = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="")
+        self._hash = hashlib.sha256()
+        self.digest = b""
+        self.ends_nl = False
+        self.append(text)
+
+    def append(self, text: str) -> None:
+        self.fp.write(text)
+        self._hash.update(text.encode("utf-8", "surrogatepass"))
+        if text:
+            self.ends_nl = text.endswith("\n")
+
+    def finish(self) -> _LongLine:
+        self.digest = self._hash.digest()
+        return self
+
+    def parts(self) -> Iterator[str]:
+        self.fp.seek(0)
+        while True:
+            block = self.fp.read(1 << 20)
+            if not block:
+                return
+            yield block
+
+    def close(self) -> None:
+        self.fp.close()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _LongLine) and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+
+class _Side:
+    """One side of a diff being fed: its complete lines not yet compared, and the line begun."""
+
+    def __init__(self) -> None:
+        self.done: list[str | _LongLine] = []
+        self.partial: str | _LongLine = ""
+
+    def add(self, text: str) -> None:
+        parts = text.split("\n")
+        if len(parts) > 1:
+            self._end_line(parts[0] + "\n")
+            self.done.extend(p + "\n" for p in parts[1:-1])
+        else:
+            self._grow(parts[0])
+            return
+        self.partial = ""
+        self._grow(parts[-1])
+
+    def _end_line(self, tail: str) -> None:
+        if isinstance(self.partial, _LongLine):
+            self.partial.append(tail)
+            self.done.append(self.partial.finish())
+        else:
+            self.done.append(self.partial + tail)
+
+    def _grow(self, text: str) -> None:
+        if isinstance(self.partial, _LongLine):
+            self.partial.append(text)
+        elif len(self.partial) + len(text) > LONG_LINE:
+            self.partial = _LongLine(self.partial + text)
+        else:
+            self.partial += text
+
+    def end(self) -> None:
+        """End of input: a last line without a line break is complete too."""
+        if isinstance(self.partial, _LongLine):
+            self.done.append(self.partial.finish())
+        elif self.partial:
+            self.done.append(self.partial)
+        self.partial = ""
+
+    def take(self) -> list[str | _LongLine]:
+        lines, self.done = self.done, []
+        return lines
+
+
 class UnifiedDiff:
-    """A unified diff of a file fed piece by piece (bounded memory; hunks never span pieces)."""
+    """A unified diff of a file fed piece by piece (bounded memory; hunks never span pieces, and a
+    line that grows past :data:`LONG_LINE` characters waits in a temporary file)."""
 
     def __init__(self, old_name: str, new_name: str, write: Callable[[str], None], context: int = 3) -> None:
         self.old_name, self.new_name = old_name, new_name
         self.write = write
         self.context = context
         self.a_line = self.b_line = 0   # lines already consumed on each side
-        self.rest_a = self.rest_b = ""
+        self._a, self._b = _Side(), _Side()
         self.changed = False
 
     def feed(self, old: str, new: str) -> None:
-        a = self.rest_a + old
-        b = self.rest_b + new
-        ia = a.rfind("\n") + 1
-        ib = b.rfind("\n") + 1
-        self.rest_a, self.rest_b = a[ia:], b[ib:]
-        self._diff(a[:ia], b[:ib])
+        self._a.add(old)
+        self._b.add(new)
+        self._diff(self._a.take(), self._b.take())
 
     def close(self) -> None:
-        self._diff(self.rest_a, self.rest_b)
-        self.rest_a = self.rest_b = ""
+        self._a.end()
+        self._b.end()
+        self._diff(self._a.take(), self._b.take())
 
-    def _diff(self, a: str, b: str) -> None:
-        if a == b:
-            n = a.count("\n") + (1 if a and not a.endswith("\n") else 0)
-            self.a_line += n
-            self.b_line += n
-            return
-        al, bl = _split_lines(a), _split_lines(b)
+    def _diff(self, al: list[str | _LongLine], bl: list[str | _LongLine]) -> None:
+        try:
+            if al != bl:
+                self._hunks(al, bl)
+            self.a_line += len(al)
+            self.b_line += len(bl)
+        finally:
+            for ln in al + bl:
+                if isinstance(ln, _LongLine):
+                    ln.close()
+
+    def _hunks(self, al: list[str | _LongLine], bl: list[str | _LongLine]) -> None:
         sm = difflib.SequenceMatcher(None, al, bl, autojunk=False)
         for group in sm.get_grouped_opcodes(self.context):
             if not self.changed:
@@ -612,11 +703,15 @@ class UnifiedDiff:
                     self._line("-", ln)
                 for ln in bl[y1:y2]:
                     self._line("+", ln)
-        self.a_line += len(al)
-        self.b_line += len(bl)
 
-    def _line(self, mark: str, line: str) -> None:
-        if line.endswith("\n"):
-            self.write(mark + line)
+    def _line(self, mark: str, line: str | _LongLine) -> None:
+        if isinstance(line, _LongLine):
+            self.write(mark)
+            for part in line.parts():
+                self.write(part)
+            ends_nl = line.ends_nl
         else:
-            self.write(mark + line + "\n\\ No newline at end of file\n")
+            ends_nl = line.endswith("\n")
+            self.write(mark + line)
+        if not ends_nl:
+            self.write("\n\\ No newline at end of file\n")

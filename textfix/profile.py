@@ -11,12 +11,14 @@ estimates them)::
     # source: textfix.learn over 300 texts (102,913 body words)
     # licence: derived counts of the texts learned from
     # spun-share: 0.97
-    spun	original	weight	belief	seen	expected_spun	observed	expected	gain	source
-    mentioned	said	0.94	0.999	412	21.3	0	198.0	1.21	learned:context
+    spun	original	weight	belief	prior	seen	expected_spun	observed	expected	gain	source
+    mentioned	said	0.94	0.999	0.11	412	21.3	0	198.0	1.21	learned:phrases
 
-One row per (spun, original) pair. ``weight`` is the share of the spun word's body occurrences
+One row per (spun, original) pair, and rows with spun ``*`` for originals alone (``belief``:
+the chance that this spinner replaces the word at all, from its body count). ``weight`` is the share of the spun word's body occurrences
 the model attributes to the original (what restoring uses); ``belief`` the probability that
-the spinner maps the original to the spun word at all; ``seen`` / ``expected_spun`` the spun
+the spinner maps the original to the spun word at all, and ``prior`` the same before the
+evidence of the texts; ``seen`` / ``expected_spun`` the spun
 word's body count and its expectation in clean text of that length; ``observed`` /
 ``expected`` the same for the original (a word the spinner replaces all but vanishes); ``gain``
 the mean log10 advantage of the original in the spun word's contexts (language model);
@@ -40,11 +42,14 @@ from .tables import Candidate, Table, _pack
 __all__ = ["Entry", "Profile", "FORMAT_LINE", "COLUMNS"]
 
 FORMAT_LINE = "# textfix-profile 1"
-COLUMNS = "spun\toriginal\tweight\tbelief\tseen\texpected_spun\tobserved\texpected\tgain\tsource"
+COLUMNS = "spun\toriginal\tweight\tbelief\tprior\tseen\texpected_spun\tobserved\texpected\tgain\tsource"
 REQUIRED_KEYS = ("name", "version", "source", "licence")
 _TOKEN = regex.compile(r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*")
 _SOURCE = regex.compile(r"[a-z0-9][a-z0-9_.:-]*")
 MAX_TOKENS = 5
+#: the spun column of a row about an original alone: its rate (belief = the chance that the
+#: spinner replaces it) with its body count, whatever its outputs are
+ANY = ("*",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,7 @@ class Entry:
     original: tuple[str, ...]
     weight: float          # P(original | an occurrence of spun in the body of a spun text)
     belief: float          # P(the spinner maps original -> spun)
+    prior: float = 0.0     # ... before the evidence of the texts learned from
     seen: int = 0          # body occurrences of spun in the texts learned from
     expected_spun: float = 0.0  # ... expected in clean text of that length
     observed: int = 0      # body occurrences of original
@@ -64,7 +70,7 @@ class Entry:
 
     def row(self) -> str:
         return "\t".join([" ".join(self.spun), " ".join(self.original), _num(self.weight), _num(self.belief),
-                          str(self.seen), _num(self.expected_spun), str(self.observed), _num(self.expected),
+                          _num(self.prior), str(self.seen), _num(self.expected_spun), str(self.observed), _num(self.expected),
                           _num(self.gain), self.source])
 
 
@@ -74,7 +80,7 @@ def _num(x: float) -> str:
 
 def _canonical(e: Entry) -> Entry:
     q = lambda x: float(_num(x))  # noqa: E731
-    return Entry(e.spun, e.original, q(e.weight), q(e.belief), int(e.seen), q(e.expected_spun), int(e.observed),
+    return Entry(e.spun, e.original, q(e.weight), q(e.belief), q(e.prior), int(e.seen), q(e.expected_spun), int(e.observed),
                  q(e.expected), q(e.gain), e.source)
 
 
@@ -93,6 +99,8 @@ class Profile:
     meta: dict[str, str] = field(default_factory=dict)
     _table: Table | None = field(default=None, repr=False, compare=False)
     _signature: tuple | None = field(default=None, repr=False, compare=False)
+    _llr: dict | None = field(default=None, repr=False, compare=False)
+    _verdicts: dict | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # values as the file writes them (4 significant digits), entries in file order: a profile
@@ -117,6 +125,8 @@ class Profile:
         if self._table is None:
             grouped: dict[str, list[Candidate]] = {}
             for e in self.entries:
+                if e.spun == ANY or e.weight <= 0.0:
+                    continue
                 grouped.setdefault(" ".join(e.spun), []).append(
                     Candidate(e.original, max(1e-6, min(1.0, e.weight)), e.source.replace(":", "-")))
             meta = {"name": "profile", "version": self.meta.get("version", "1"),
@@ -131,14 +141,42 @@ class Profile:
         orig_llr: dict[str, float] = {}
         floor = math.log10(max(1e-4, self.survival))
         for e in self.entries:
-            if len(e.spun) != 1 or len(e.original) != 1:
+            if len(e.spun) != 1 or len(e.original) != 1 or e.spun == ANY:
                 continue
             w = min(0.99, max(0.0, e.weight * e.belief))
+            if w <= 0.0:
+                continue
             s = e.spun[0]
             spun_llr[s] = spun_llr.get(s, 0.0) - math.log10(1.0 - w)
             o = e.original[0]
             orig_llr[o] = min(orig_llr.get(o, 0.0), floor * e.belief)
         return spun_llr, orig_llr
+
+    def count_llr(self, original: tuple[str, ...]) -> float:
+        """log10 likelihood ratio, from the site's body counts, that the spinner replaces
+        ``original`` (against a word of its dictionary chosen blind): negative for a word the
+        body uses at its normal rate, 0 when the profile has no count of it."""
+        if self._llr is None:
+            pi = float(self.meta.get("dictionary-share", "0.1") or 0.1)
+            pi = min(0.5, max(1e-4, pi))
+            base = math.log10(pi / (1 - pi))
+            self._llr = {}
+            for e in self.entries:
+                if e.spun == ANY:
+                    b = min(1 - 1e-6, max(1e-6, e.belief))
+                    self._llr[e.original] = math.log10(b / (1 - b)) - base
+        return self._llr.get(original, 0.0)
+
+    def verdict(self, spun: tuple[str, ...], original: tuple[str, ...]) -> float | None:
+        """log10 Bayes factor the texts gave a pair the profile weighed (its belief against its
+        prior, as odds), or None if it did not weigh it."""
+        if self._verdicts is None:
+            def logit(x: float) -> float:
+                x = min(1 - 1e-6, max(1e-6, x))
+                return math.log10(x / (1 - x))
+            self._verdicts = {(e.spun, e.original): logit(e.belief) - logit(e.prior)
+                              for e in self.entries if e.spun != ANY and e.prior > 0}
+        return self._verdicts.get((spun, original))
 
     def signature_cached(self) -> tuple[dict[str, float], dict[str, float]]:
         if self._signature is None:
@@ -242,25 +280,27 @@ def _phrase(value: str, what: str, where: str) -> tuple[str, ...]:
 
 def _parse_row(line: str, where: str) -> Entry:
     fields = line.split("\t")
-    if len(fields) != 10:
-        raise TableError(f"{where}: expected 10 tab-separated fields, found {len(fields)}")
-    spun, orig = _phrase(fields[0], "spun", where), _phrase(fields[1], "original", where)
+    if len(fields) != 11:
+        raise TableError(f"{where}: expected 11 tab-separated fields, found {len(fields)}")
+    spun = ANY if fields[0] == "*" else _phrase(fields[0], "spun", where)
+    orig = _phrase(fields[1], "original", where)
     if spun == orig:
         raise TableError(f"{where}: {fields[0]!r} maps to itself")
     nums: list[float] = []
-    for name, value in zip(("weight", "belief", "seen", "expected_spun", "observed", "expected", "gain"), fields[2:9]):
+    for name, value in zip(("weight", "belief", "prior", "seen", "expected_spun", "observed", "expected", "gain"),
+                           fields[2:10]):
         try:
             x = float(value)
         except ValueError:
             raise TableError(f"{where}: {name} {value!r} is not a number") from None
         if not math.isfinite(x):
             raise TableError(f"{where}: {name} {value!r} is not finite")
-        if name in ("weight", "belief") and not 0.0 <= x <= 1.0:
+        if name in ("weight", "belief", "prior") and not 0.0 <= x <= 1.0:
             raise TableError(f"{where}: {name} {value!r} is not in [0, 1]")
         if name in ("seen", "expected_spun", "observed", "expected") and x < 0:
             raise TableError(f"{where}: {name} {value!r} is negative")
         nums.append(x)
-    if not _SOURCE.fullmatch(fields[9]):
-        raise TableError(f"{where}: bad source tag {fields[9]!r}")
-    w, b, seen, es, obs, exp, gain = nums
-    return Entry(spun, orig, w, b, int(seen), es, int(obs), exp, gain, fields[9])
+    if not _SOURCE.fullmatch(fields[10]):
+        raise TableError(f"{where}: bad source tag {fields[10]!r}")
+    w, b, pr, seen, es, obs, exp, gain = nums
+    return Entry(spun, orig, w, b, pr, int(seen), es, int(obs), exp, gain, fields[10])
