@@ -30,16 +30,18 @@ CLEAN_ITEMS = [
 
 
 def site_pages(root: Path) -> Path:
-    """The two real spun seed articles cut into pages of a few paragraphs (a small 'site')."""
+    """The two real spun seed articles cut into pages of a few paragraphs, each page also in a
+    second section of the site (a small site that republishes: 3,000 body words)."""
     d = root / "site"
     d.mkdir()
     n = 0
     for name in ("spun-nyt-kim.txt", "spun-wt-shoigu.txt"):
         paras = [p for p in (FIXTURES / name).read_text(encoding="utf-8").split("\n\n") if p.strip()]
         for k in range(0, len(paras), 3):
-            (d / f"page{n:02d}.txt").write_text("\n\n".join(paras[k:k + 3]) + "\n", encoding="utf-8")
+            for section in ("news", "world"):
+                (d / f"{section}{n:02d}.txt").write_text("\n\n".join(paras[k:k + 3]) + "\n", encoding="utf-8")
             n += 1
-    assert n >= LEARN_MIN_TEXTS
+    assert 2 * n >= LEARN_MIN_TEXTS
     return d
 
 

@@ -105,5 +105,5 @@ def test_edit_sources_and_confidence(restored_shoigu):
     assert restored_shoigu.edits
     for e in restored_shoigu.edits:
         assert 0.5 <= e.confidence <= 1.0
-        assert e.source.split(":")[0] in ("phrases", "thesaurus", "rule")
+        assert e.source.split(":")[0] in ("phrases", "family", "thesaurus", "rule")
         assert e.reason

@@ -76,7 +76,13 @@ def test_clean_text_unchanged_with_a_spun_sites_profile(site):
 
 def test_learning_from_clean_text_changes_nothing():
     p = textfix.learn([CLEAN, CLEAN.replace("bridge", "tunnel")])
+    assert len(p) == 0 and "nothing learned" in p.meta["note"]  # too few words to learn from
     assert textfix.restore(CLEAN, profile=p) == CLEAN
+    texts = [CLEAN.replace("bridge", w) for w in ("tunnel", "road", "station", "museum", "school", "pool",
+                                                     "library", "hospital", "market", "stadium")]
+    p = textfix.learn(texts)
+    for t in texts:
+        assert textfix.restore(t, profile=p) == t
 
 
 def test_learn_takes_one_text_or_an_iterable():

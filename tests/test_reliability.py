@@ -343,7 +343,9 @@ def test_a_broken_table_is_one_line_for_every_command(tmp_path, broken):
 
 def test_clean_help_gives_the_real_tables_default(tf):
     text = " ".join(tf("clean", "--help").text.split())
-    assert "(default: phrases,thesaurus; add tortured for science papers)" in text
+    from textfix.config import DEFAULT_TABLES
+
+    assert f"(default: {','.join(DEFAULT_TABLES)}; add tortured for science papers)" in text
 
 
 def test_a_glob_that_matches_nothing_is_said_and_fails(tf, tmp_path):

@@ -303,3 +303,48 @@ def test_loader_rejects_corrupted_copy(loader, monkeypatch, tmp_path, name, corr
     monkeypatch.setenv("TEXTFIX_WORDLISTS", str(copy))
     with pytest.raises(loader.TableError, match=rf"{name}\.tsv:{target + 1}:"):
         loader.load_table(name)
+
+
+# --- the real spinner family (scripts/build_family.py) ------------------------------------------
+
+FAMILY_SCRIPT = ROOT / "scripts" / "build_family.py"
+
+
+def load_family_script():
+    spec = importlib.util.spec_from_file_location("build_family", FAMILY_SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["build_family"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_family_table(parsed):
+    meta, rows = parsed["family"]
+    assert "real spun news pages collected from public web pages" in meta["source"]
+    assert "derived" in meta["licence"] and meta.get("page-consistency")
+    assert all(re.fullmatch(r"real\.n\d+\.s\d+\.k\d+", src) for *_x, src in rows)
+    f = pairs(parsed, "family")
+    for spun, orig in [("within", "in"), ("stated", "said"), ("metropolis", "city"), ("greenback", "dollar"),
+                       ("chapter", "bankruptcy")]:
+        assert orig in f.get(spun, {}), f"family lacks {spun} -> {orig}"
+    for spun, cands in f.items():
+        assert sum(cands.values()) < 1.0, spun  # the rest is the share of pages that kept the phrase
+
+
+def test_family_table_is_what_the_script_builds():
+    build = load_family_script()
+    if not build.CORPUS.is_dir():
+        pytest.skip("shared/corpora/real-spun not beside the repository")
+    assert build.build() == (WORDLISTS / "family.tsv").read_text(encoding="utf-8")
+
+
+def test_family_rows_leave_a_site_out():
+    build = load_family_script()
+    if not build.CORPUS.is_dir():
+        pytest.skip("shared/corpora/real-spun not beside the repository")
+    pairs_ = build.read_pairs()
+    site = next(p.site for p in pairs_ if p.dominant)
+    occ_all, _, _ = build.count_pairs(pairs_)
+    occ_out, sites_out, _ = build.count_pairs(pairs_, {site})
+    assert sum(occ_out.values()) < sum(occ_all.values())
+    assert all(site not in s for s in sites_out.values())

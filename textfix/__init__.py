@@ -62,8 +62,8 @@ def learn(texts: object, *, prior: Profile | None = None, sources: tuple[str, ..
           config: Config | None = None) -> Profile:
     """The spinner model of a site: learned from an iterable of texts (one text is a corpus of
     one), streaming. ``prior``: a profile whose entries are kept where the texts have none;
-    ``sources``: candidate sources, any of ``"phrases"``, ``"moby"``, ``"context"`` (default:
-    the shipped tables). See :mod:`textfix.channel`."""
+    ``sources``: candidate sources, any of ``"phrases"``, ``"family"``, ``"moby"``,
+    ``"context"`` (default: the shipped tables). See :mod:`textfix.channel`."""
     from .channel import learn_texts
     from .config import resolve_config
 

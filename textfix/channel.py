@@ -37,12 +37,21 @@ __all__ = ["Counts", "estimate", "learn_texts", "SOURCES"]
 #: articles learned and cleaned in groups of 2 had 0.35% of their words changed, of 5 0.09%, of
 #: 10 and of 30 none (benchmarks/RESULTS.md)
 LEARN_MIN_TEXTS = 10
+#: ... and body words (ten one-line items of our own, 150 words, learned "company -> club")
+LEARN_MIN_WORDS = 2_000
+#: below this many body words nothing is learned: in a few hundred words every repeated word is
+#: "in excess" of its expectation (two short clean texts of our own, 260 words, learned would ->
+#: will); the two seed articles (1,538 words) learn mentioned -> said
+MIN_WORDS = 1_000
+#: a spun word seen once is no entry: a dictionary shows itself by repeating (one occurrence is
+#: as likely chance, and its single context says little)
+MIN_SEEN = 2
 #: candidate sources: the shipped tables (curated phrases, the Moby reverse thesaurus) and words
 #: found by context alone (a missing original whose contexts the spun word's contexts fit)
-SOURCES = ("phrases", "moby", "context")
+SOURCES = ("phrases", "family", "moby", "context")
 #: the sources used unless named: words found by context alone are not among them (measured on
 #: 300 clean BBC articles: 876 context-only pairs learned, none of them real)
-DEFAULT_SOURCES = ("phrases", "moby")
+DEFAULT_SOURCES = ("phrases", "family", "moby")
 #: contexts kept per word (the first ones seen): enough to judge a pair, bounded memory
 CONTEXTS = 12
 #: per-document word counts kept for estimating the share of spun texts (a sample of a crawl)
@@ -79,9 +88,13 @@ FIT_CLIP = 2.0
 SURVIVALS = (0.1, 0.3)
 #: a word seen capitalised mid-sentence more than this share of its expectation is a name here
 NAME_SHARE = 0.2
-#: prior probability that a candidate pair of each source is one of the spinner's (curated
-#: phrases are known outputs of the common spinner family; a thesaurus links many words)
-SOURCE_PRIOR = {"phrases": 0.3, "moby": 0.02, "context": 0.002}
+#: prior probability that a candidate pair of each source is one of the spinner's, against
+#: UNLISTED for "an original no source lists": curated phrases are known outputs of the common
+#: spinner family; for Moby, the original is among the (up to 12) listed candidates for 32% of
+#: a foreign spinner's one-word substitutions (100 MyThes-spun BBC articles: 2,211 of 6,847), so
+#: 12 x 0.08 / 2 ~ 0.32 / 0.68. Measured there, folder of 100 (restored / wrong / untouched words
+#: changed): 0.02: 591 / 233 / 0.13%, 0.08: 879 / 439 / 0.29%
+SOURCE_PRIOR = {"phrases": 0.3, "family": 0.3, "moby": 0.08, "context": 0.002}
 #: words seen NATIVE[0]..NATIVE[1] times their expectation are taken as native, and the gains
 #: of their candidates in (up to) NULL_CONTEXTS of their contexts show what a gain is worth
 NATIVE, NULL_CONTEXTS = (0.5, 1.5), 3_000
@@ -102,6 +115,9 @@ MIN_BELIEF = 0.7
 #: an original's body count is written to the profile when its evidence is at least this
 #: (log10 either way): weaker counts would not move a decision and only make the file long
 RATE_MIN_LLR = 0.3
+#: sources whose pairs the profile keeps a verdict on even when it does not adopt them (their
+#: prior is high, so the text's evidence against a pair is worth saying)
+CURATED = ("phrases", "family")
 #: entries below this weight are not kept (they could not move a decision)
 MIN_WEIGHT = 0.05
 #: a word seen in excess of its expectation by this factor may be a spinner's output
@@ -301,7 +317,7 @@ def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], s
 
     out: list[tuple[tuple[str, ...], str]] = []
     have: set[tuple[str, ...]] = set()
-    for src, table in (("phrases", "phrases"), ("moby", "thesaurus")):
+    for src, table in (("phrases", "phrases"), ("family", "family"), ("moby", "thesaurus")):
         if src not in sources:
             continue
         for c in load_table(table).get((s,)):
@@ -324,8 +340,10 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
             raise ValueError(f"unknown candidate source {s!r}; choose from {', '.join(SOURCES)}")
     N = counts.words
     c = counts.counts
-    if N == 0:
-        return Profile([], 0.0, 0.02, _meta(counts, sources))
+    if N < MIN_WORDS:
+        meta = _meta(counts, sources)
+        meta["note"] = f"fewer than {MIN_WORDS:,} body words: nothing learned"
+        return Profile([], 0.0, 0.02, meta)
     sc = get_scorer(scorer)
     ctxm = _Context(sc)
     freq: dict[str, float] = {}
@@ -467,10 +485,12 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     # 5. entries: belief x the share of the spun word's occurrences beyond its own expectation
     entries = []
     for (s, o), b in beliefs.items():
+        if c[s] < MIN_SEEN:
+            continue
         share = max(0.0, 1.0 - E(s) / c[s])
         w = b * share
         if w < MIN_WEIGHT or b < MIN_BELIEF:
-            if pairs[(s, o)] != "phrases":
+            if pairs[(s, o)] not in CURATED:
                 continue
             w = 0.0  # a curated pair the text does not support: kept as a verdict, not a candidate
         _, mean_gain, _ = ev[(s, o)]
@@ -483,7 +503,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     base = math.log10(pi / (1 - pi))
     rated: set[str] = set()
     for s in c:
-        for o, _ in _candidates(s, ("phrases", "moby")):
+        for o, _ in _candidates(s, ("phrases", "family", "moby")):
             if len(o) != 1 or o[0] in rated:
                 continue
             rated.add(o[0])

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
-from .channel import LEARN_MIN_TEXTS
+from .channel import LEARN_MIN_TEXTS, LEARN_MIN_WORDS
 from .config import DEFAULT_TABLES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
 from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
@@ -107,7 +107,7 @@ characters of whole paragraphs (a typical article is judged whole), HTML in stre
 about 64 K characters of visible text, JSON Lines one record at a time.
 
 Learning: a spinner applies one dictionary to every page, so when the inputs hold at least
-10 documents, clean first reads them all (a quick pass of counts) and learns the spinner's
+10 documents (and 2,000 words), clean first reads them all (a quick pass of counts) and learns the spinner's
 profile from them, then restores each with it: a word the spinner replaced is missing from
 every page, its output turns up everywhere. --profile FILE restores with a saved profile
 (textfix learn) instead; --no-learn judges each document alone. Standard input is not learned
@@ -329,8 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("-o", "--output", metavar="FILE", required=True,
                     help="where to write the profile (a TSV; - for standard output)")
     lo.add_argument("--sources", metavar="NAMES",
-                    help="comma-separated candidate sources, of phrases, moby, context (default: "
-                         "phrases,moby; context finds originals no table lists, less precisely)")
+                    help="comma-separated candidate sources, of phrases, family, moby, context (default: "
+                         "phrases,family,moby; context finds originals no table lists, less precisely)")
     lo.add_argument("--top", type=int, default=10, metavar="N",
                     help="substitutions listed in the summary (default 10)")
     learn.set_defaults(func=_cmd_learn)
@@ -1097,10 +1097,11 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
     if args.no_learn:
         return None
     counts, _, docs = _count_inputs(args, inputs, config, encoding, con)
-    if docs < LEARN_MIN_TEXTS:
+    if docs < LEARN_MIN_TEXTS or counts.words < LEARN_MIN_WORDS:
         if getattr(args, "save_profile", None):
-            con.info(f"textfix: note: only {_plural(docs, 'document')}: nothing learned (a profile needs "
-                     f"at least {LEARN_MIN_TEXTS}); each document is judged alone")
+            con.info(f"textfix: note: only {_plural(docs, 'document')} ({counts.words:,} body words): nothing "
+                     f"learned (a profile needs at least {LEARN_MIN_TEXTS} documents and {LEARN_MIN_WORDS:,} "
+                     "words); each document is judged alone")
         return None
     _warm_up(config)
     from .channel import estimate
@@ -1338,7 +1339,7 @@ def _file_profile(args: argparse.Namespace, path: str, fmt: str, config: Config,
 
     counts = Counts()
     job = Job(path=path, label=path, fmt=fmt, config=config, encoding=encoding, field_name=args.field)
-    if batch.count_job(job, counts) < LEARN_MIN_TEXTS:
+    if batch.count_job(job, counts) < LEARN_MIN_TEXTS or counts.words < LEARN_MIN_WORDS:
         return None
     return estimate(counts, scorer=config.scorer)
 

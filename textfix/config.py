@@ -13,9 +13,9 @@ from dataclasses import dataclass
 __all__ = ["Config", "TABLE_NAMES", "DEFAULT_TABLES", "SCORER_NAMES", "resolve_config"]
 
 #: Tables shipped in ``wordlists/`` that ``Config.tables`` may name.
-TABLE_NAMES = ("phrases", "thesaurus", "tortured")
+TABLE_NAMES = ("phrases", "thesaurus", "tortured", "family")
 #: The tables used unless ``Config.tables`` says otherwise.
-DEFAULT_TABLES = ("phrases", "thesaurus")
+DEFAULT_TABLES = ("phrases", "family", "thesaurus")
 #: Context scorers that ``Config.scorer`` may name.
 SCORER_NAMES = ("trigram", "bigram")
 
@@ -30,7 +30,9 @@ class Config:
     protect_quotes:
         leave text inside quotation marks alone (the common spinner does).
     protect_names:
-        leave capitalised words that do not start a sentence alone (names, titles).
+        leave capitalised words that do not start a sentence alone (names, titles). In a clearly
+        spun document, a capitalised word that a curated table (``phrases``, ``family``) lists as a
+        spinner output is still decided in context ("Invoice Gates" -> "Bill Gates").
     protect_urls:
         leave URLs and e-mail addresses alone.
     protect_numbers:
@@ -43,7 +45,9 @@ class Config:
         off makes textfix judge each phrase on its own, which changes clean text more often.
     tables:
         which shipped tables propose candidates: any of ``"phrases"`` (curated spinner
-        phrases), ``"thesaurus"`` (reverse synonyms generated from Moby) and ``"tortured"``
+        phrases), ``"family"`` (the dominant spinner family's dictionary: word pairs and counts
+        derived from real spun news pages), ``"thesaurus"`` (reverse synonyms generated from
+        Moby) and ``"tortured"``
         (tortured phrases found in science papers, from the Problematic Paper Screener; not used
         by default, add it for scholarly text: ``tables=("tortured", "phrases")``).
     scorer:
