@@ -39,9 +39,10 @@ words that differ are differences of content, not spinning, and left out): the s
 removed, and new errors.
 
 Until ``textfix.learn`` exists only the ``none`` rows are measured. Run time on the 2-core project
-machine: ``--quick`` 2-3 minutes; the default (4 configurations, none / own / held-out) about 25
-minutes; ``--all`` (24 configurations at rates 0.2 and 0.4) a few hours, ``--profile none,held-out
---n 1,300 --no-clean --no-mixed --no-real`` shortens it.
+machine (shared with another session's runs): ``--quick`` 2-3 minutes; the default (4
+configurations, none / own / held-out) about 45 minutes, most of it N = 1 (300 single-article
+profiles, each spun and each clean article); ``--all --limit 60 --n 1,60 --profile none,held-out
+--no-clean --no-mixed --no-real`` (24 configurations) 28 minutes.
 
 usage: python benchmarks/learn.py [--config NAME ...] [--all] [--rates 0.2,0.4,0.6] [--n 1,10,300]
                                   [--limit N] [--profile none,own,held-out] [--quick] [--json]
