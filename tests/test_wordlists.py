@@ -155,12 +155,16 @@ def test_tortured_table_matches_its_source():
 
 # --- the build script -------------------------------------------------------------------------
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("build_wordlists", SCRIPT)
+def _load_module(name: str, path):
+    spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["build_wordlists"] = mod
+    sys.modules[name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+def load_script():
+    return _load_module("build_wordlists", SCRIPT)
 
 
 def test_thesaurus_selection_options():
@@ -311,11 +315,7 @@ FAMILY_SCRIPT = ROOT / "scripts" / "build_family.py"
 
 
 def load_family_script():
-    spec = importlib.util.spec_from_file_location("build_family", FAMILY_SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["build_family"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _load_module("build_family", FAMILY_SCRIPT)
 
 
 def test_family_table(parsed):

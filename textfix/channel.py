@@ -75,13 +75,13 @@ CONTEXT_MIN_SEEN, CONTEXT_TOP = 2, 6
 #: words in the dictionary with survival 0.5 and lost mentioned -> said
 FIT_MIN_WORDS = 400
 #: the count model is fitted on at most this many words (the commonest expected): enough for
-#: four parameters, and the fit stays a second or two
+#: three parameters, and the fit stays a second or two
 POOL_WORDS = 3_000
-COUNT_FIT = True
-#: ... at most this much (log10): a topical word comes in bursts (9 "trip"s in one article where
-#: wordfreq expects 0.12), which no count model over words captures. Measured: unclipped, the two
-#: seed articles' own profile restored 304 of 398 words; without the term at all, a profile
-#: learned from two clean articles rewrote them ("said" -> "announced"); at 2: see RESULTS.md
+#: how much worse an original's expectation may make a pair look for explaining the spun word's
+#: excess (log10, see fit() in estimate): a topical word comes in bursts (9 "trip"s in one article
+#: where wordfreq expects 0.12), which no count model over words captures. Measured: unclipped,
+#: the two seed articles' own profile restored 304 of 398 words, at 2 317; without the term at
+#: all, a profile learned from two clean articles rewrote them ("said" -> "announced")
 FIT_CLIP = 2.0
 #: survival rates of a dictionary word besides the fitted near-zero one (equal weights): the
 #: spread seen on the seed articles, 0 to 0.5 by word
@@ -362,7 +362,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     pool = [(x, e) for x, e in pool if e >= 2.0]
     if len(pool) >= FIT_MIN_WORDS:
         pi, eps, k = _fit_counts(pool[:POOL_WORDS])
-    else:  # too little text to fit: a long article's values
+    else:
         # too little text to fit: the dispersion fitted on 100-300 BBC articles (0.5, spun or
         # clean: news is far from wordfreq's mix for many words, "said" five times over)
         pi, eps, k = 0.05, 0.01, 0.5
@@ -383,22 +383,22 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         spread over several outputs)."""
         x = max(0, round(c[s] - E(s)))
         eo = E(o[0]) if len(o) == 1 else 0.0
-        if not COUNT_FIT or len(o) != 1 or eo >= x or x == 0:
+        if len(o) != 1 or eo >= x or x == 0:
             return 0.0
         return max(-FIT_CLIP, (_nb_log(x, max(eo, 1e-3), k) - _nb_log(x, float(x), k)) / _LN10)
 
     # 2. candidate pairs: spun words in excess of their expectation, with originals from the
     #    sources, and (context) originals that are missing, of the same inflection class
-    excess = {s: n for s, n in c.items() if n >= 1 and n >= MIN_EXCESS * E(s)}
+    inflated = {s: n for s, n in c.items() if n >= 1 and n >= MIN_EXCESS * E(s)}
     pairs: dict[tuple[str, tuple[str, ...]], str] = {}
-    for s in excess:
+    for s in inflated:
         for o, src in _candidates(s, sources):
             pairs.setdefault((s, o), src)
     if "context" in sources:
         gone = [w for w in _expected_words(N) if E(w) >= CONTEXT_MIN_EXPECTED
                 and missing((w,)) >= CONTEXT_MIN_MISSING]
         by_sig: dict[str, list[str]] = {}
-        for s, n in excess.items():
+        for s, n in inflated.items():
             if n >= CONTEXT_MIN_SEEN and s in counts.contexts:
                 by_sig.setdefault(_signature(s), []).append(s)
         for o in gone:
@@ -562,6 +562,12 @@ def _meta(counts: Counts, sources: Sequence[str]) -> dict[str, str]:
     return {"source": f"textfix.learn over {counts.docs:,} texts ({counts.words:,} body words); "
                       f"candidate sources: {', '.join(sources)}",
             "licence": "derived word counts of the texts learned from"}
+
+
+def enough_to_learn(documents: int, words: int) -> bool:
+    """Do this many documents and body words make a profile worth using by default (textfix clean,
+    scan, explain FILE)? See LEARN_MIN_TEXTS and LEARN_MIN_WORDS."""
+    return documents >= LEARN_MIN_TEXTS and words >= LEARN_MIN_WORDS
 
 
 def learn_texts(texts: Iterable[str], *, prior: Profile | None = None, sources: Sequence[str] | None = None,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
-from .channel import LEARN_MIN_TEXTS, LEARN_MIN_WORDS
+from .channel import LEARN_MIN_TEXTS, LEARN_MIN_WORDS, enough_to_learn
 from .config import DEFAULT_TABLES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
 from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
@@ -649,10 +649,17 @@ class _Inputs:
                     self.empty.append(arg)
 
     def count(self) -> int:
+        with self.quietly():
+            return sum(1 for _ in self)
+
+    @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        """An extra walk (counting, learning) that records nothing for the reports: those come
+        from the run's own walk."""
         saved = self.stale, self.walk_errors, self.duplicates, self.empty
         self.stale, self.walk_errors, self.duplicates, self.empty = [], [], [], []
         try:
-            return sum(1 for _ in self)
+            yield
         finally:
             self.stale, self.walk_errors, self.duplicates, self.empty = saved
 
@@ -1049,25 +1056,23 @@ def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
 
     counts = Counts()
     files = docs = 0
-    saved = inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty
-    inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty = [], [], [], []
     last = time.monotonic()
     try:
-        for arg, f in inputs:
-            if f.path == "-" and not stdin:
-                continue
-            job = Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
-                      encoding=encoding, field_name=args.field)
-            docs += batch.count_job(job, counts, stdin=_stdin_binary() if f.path == "-" else None)
-            files += 1
-            if batch.stop_requested() or _Stop.signum:
-                raise Interrupted()
-            if not con.quiet and _stderr_is_tty() and time.monotonic() - last > 0.5:
-                last = time.monotonic()
-                print(f"\rtextfix: learning: {files} files, {docs} documents, {counts.words:,} words",
-                      end="", file=sys.stderr, flush=True)
+        with inputs.quietly():
+            for arg, f in inputs:
+                if f.path == "-" and not stdin:
+                    continue
+                job = Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
+                          encoding=encoding, field_name=args.field)
+                docs += batch.count_job(job, counts, stdin=_stdin_binary() if f.path == "-" else None)
+                files += 1
+                if batch.stop_requested() or _Stop.signum:
+                    raise Interrupted()
+                if not con.quiet and _stderr_is_tty() and time.monotonic() - last > 0.5:
+                    last = time.monotonic()
+                    print(f"\rtextfix: learning: {files} files, {docs} documents, {counts.words:,} words",
+                          end="", file=sys.stderr, flush=True)
     finally:
-        inputs.stale, inputs.walk_errors, inputs.duplicates, inputs.empty = saved
         if not con.quiet and _stderr_is_tty():
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     return counts, files, docs
@@ -1097,7 +1102,7 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
     if args.no_learn:
         return None
     counts, _, docs = _count_inputs(args, inputs, config, encoding, con)
-    if docs < LEARN_MIN_TEXTS or counts.words < LEARN_MIN_WORDS:
+    if not enough_to_learn(docs, counts.words):
         if getattr(args, "save_profile", None):
             con.info(f"textfix: note: only {_plural(docs, 'document')} ({counts.words:,} body words): nothing "
                      f"learned (a profile needs at least {LEARN_MIN_TEXTS} documents and {LEARN_MIN_WORDS:,} "
@@ -1339,7 +1344,7 @@ def _file_profile(args: argparse.Namespace, path: str, fmt: str, config: Config,
 
     counts = Counts()
     job = Job(path=path, label=path, fmt=fmt, config=config, encoding=encoding, field_name=args.field)
-    if batch.count_job(job, counts) < LEARN_MIN_TEXTS or counts.words < LEARN_MIN_WORDS:
+    if not enough_to_learn(batch.count_job(job, counts), counts.words):
         return None
     return estimate(counts, scorer=config.scorer)
 

@@ -181,8 +181,9 @@ def _log_weights(candidates: tuple, profile: Profile | None = None, spun: tuple[
 
 def _profile_adjust(profile: Profile, spun: tuple[str, ...], original: tuple[str, ...], table: str) -> float:
     """log10 change of a shipped table's candidate prior under a site profile: for a curated
-    pair the profile weighed, the Bayes factor the site's text gave it (confirms or rejects it), none for one it did not; for a thesaurus pair, PROFILE_DEMOTION (the profile
-    weighed the thesaurus and did not adopt it)."""
+    pair the profile weighed, the Bayes factor the site's text gave it (confirms or rejects it),
+    none for one it did not; for a thesaurus pair, PROFILE_DEMOTION (the profile weighed the
+    thesaurus and did not adopt it)."""
     if table in ("phrases", "family"):
         factor = profile.verdict(spun, original)
         if factor is not None:
@@ -317,6 +318,7 @@ class _Doc:
         self.sites = [self._site(m) for m in curated] + [
             self._site(m, weight, EVIDENCE_CANDIDATES) for m in sample]
         n_body = n_quote = n_name = 0
+        body: list[str] = []  # the body's words, for a profile's channel evidence
         for t in toks:
             if t.fixed is not None or not t.is_word:
                 continue
@@ -326,7 +328,9 @@ class _Doc:
                 n_quote += 1
             else:
                 n_body += 1
-        self.channel_llr = self._channel_llr() if profile is not None else None
+                if profile is not None:
+                    body.append(t.norm)
+        self.channel_llr = self._channel_llr(body) if profile is not None else None
         self.evidence: Evidence = evaluate(text, n_body, n_quote, n_name, self.sites,
                                            adaptive=cfg.adaptive_protection, fluency=self._fluency(),
                                            channel=self.channel_llr)
@@ -356,7 +360,7 @@ class _Doc:
                 out.append(Match(m.i, m.j, m.spun, cands))
         return out
 
-    def _channel_llr(self) -> float:
+    def _channel_llr(self, body: list[str]) -> float:
         """log10 odds that this text was rewritten by the profile's spinner: its prior (the share
         of spun texts it was learned from) plus the evidence of the body words, each output of
         the spinner's dictionary for it and each of its originals (all but gone in its texts)
@@ -366,9 +370,8 @@ class _Doc:
         spun_llr, orig_llr = p.signature_cached()
         share = min(0.99, max(0.01, p.spun_share))
         llr = math.log10(share / (1.0 - share))
-        for t in self.tokens:
-            if t.is_word and t.fixed is None and not t.in_quote and not t.name_like:
-                llr += spun_llr.get(t.norm, 0.0) + orig_llr.get(t.norm, 0.0)
+        for w in body:
+            llr += spun_llr.get(w, 0.0) + orig_llr.get(w, 0.0)
         return llr
 
     def _fluency(self) -> tuple[float, float]:

@@ -29,24 +29,20 @@ from __future__ import annotations
 
 import math
 import os
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
 from .errors import TableError
-from .tables import Candidate, Table, _pack
+from .tables import Candidate, Table, _check_phrase, _pack, _parse_header
 
 __all__ = ["Entry", "Profile", "FORMAT_LINE", "COLUMNS"]
 
 FORMAT_LINE = "# textfix-profile 1"
 COLUMNS = "spun\toriginal\tweight\tbelief\tprior\tseen\texpected_spun\tobserved\texpected\tgain\tsource"
-REQUIRED_KEYS = ("name", "version", "source", "licence")
-_TOKEN = regex.compile(r"[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{M}\p{N}]*(?:'[\p{Ll}\p{Lo}\p{N}]+)*")
 _SOURCE = regex.compile(r"[a-z0-9][a-z0-9_.:-]*")
-MAX_TOKENS = 5
 #: the spun column of a row about an original alone: its rate (belief = the chance that the
 #: spinner replaces it) with its body count, whatever its outputs are
 ANY = ("*",)
@@ -223,25 +219,12 @@ class Profile:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        if not lines or lines[0].rstrip("\r") != FORMAT_LINE:
-            raise TableError(f"{filename}:1: first line must be {FORMAT_LINE!r}")
-        meta: dict[str, str] = {}
-        i = 1
-        while i < len(lines) and lines[i].startswith("#"):
-            key, sep, value = lines[i][1:].strip().partition(":")
-            if sep and key.strip() and " " not in key.strip():
-                meta.setdefault(key.strip(), value.strip())
-            i += 1
-        for key in REQUIRED_KEYS:
-            if not meta.get(key):
-                raise TableError(f"{filename}:{i + 1}: header lacks '# {key}: ...'")
+        meta, first = _parse_header(lines, filename, format_line=FORMAT_LINE, columns=COLUMNS)
         share = _header_float(meta, "spun-share", 0.5, filename)
         survival = _header_float(meta, "survival", 0.05, filename)
-        if i >= len(lines) or lines[i] != COLUMNS:
-            raise TableError(f"{filename}:{i + 1}: expected the column header {COLUMNS!r}")
         entries = []
         seen: set[tuple] = set()
-        for lineno, line in enumerate(lines[i + 1:], start=i + 2):
+        for lineno, line in enumerate(lines[first:], start=first + 1):
             e = _parse_row(line, f"{filename}:{lineno}")
             if (e.spun, e.original) in seen:
                 raise TableError(f"{filename}:{lineno}: duplicate row {' '.join(e.spun)!r} -> {' '.join(e.original)!r}")
@@ -249,10 +232,6 @@ class Profile:
             entries.append(e)
         keep = {k: v for k, v in meta.items() if k not in ("spun-share", "survival")}
         return cls(entries, share, survival, keep)
-
-    @classmethod
-    def from_entries(cls, entries: Iterable[Entry], **kw: object) -> Profile:
-        return cls(list(entries), **kw)  # type: ignore[arg-type]
 
 
 def _header_float(meta: dict[str, str], key: str, default: float, filename: str) -> float:
@@ -267,23 +246,12 @@ def _header_float(meta: dict[str, str], key: str, default: float, filename: str)
     return x
 
 
-def _phrase(value: str, what: str, where: str) -> tuple[str, ...]:
-    if not value:
-        raise TableError(f"{where}: empty {what}")
-    if unicodedata.normalize("NFC", value) != value:
-        raise TableError(f"{where}: {what} {value!r} is not NFC")
-    words = tuple(value.split(" "))
-    if len(words) > MAX_TOKENS or not all(_TOKEN.fullmatch(w) for w in words):
-        raise TableError(f"{where}: {what} {value!r} is not 1-{MAX_TOKENS} lowercase words separated by single spaces")
-    return words
-
-
 def _parse_row(line: str, where: str) -> Entry:
     fields = line.split("\t")
     if len(fields) != 11:
         raise TableError(f"{where}: expected 11 tab-separated fields, found {len(fields)}")
-    spun = ANY if fields[0] == "*" else _phrase(fields[0], "spun", where)
-    orig = _phrase(fields[1], "original", where)
+    spun = ANY if fields[0] == "*" else _check_phrase(fields[0], "spun", where)
+    orig = _check_phrase(fields[1], "original", where)
     if spun == orig:
         raise TableError(f"{where}: {fields[0]!r} maps to itself")
     nums: list[float] = []

@@ -115,10 +115,12 @@ def _check_phrase(value: str, what: str, where: str) -> tuple[str, ...]:
     return words
 
 
-def _parse_header(lines: list[str], filename: str) -> tuple[dict[str, str], int]:
-    """Validate the header; return its ``key: value`` pairs and the index of the first data line."""
-    if not lines or lines[0].rstrip("\r") != FORMAT_LINE:
-        raise TableError(f"{filename}:1: first line must be {FORMAT_LINE!r}")
+def _parse_header(lines: list[str], filename: str, *, format_line: str = FORMAT_LINE,
+                  columns: str = COLUMNS) -> tuple[dict[str, str], int]:
+    """Validate the header (of a table, or of a file with the same conventions: a profile);
+    return its ``key: value`` pairs and the index of the first data line."""
+    if not lines or lines[0].rstrip("\r") != format_line:
+        raise TableError(f"{filename}:1: first line must be {format_line!r}")
     meta: dict[str, str] = {}
     i = 1
     while i < len(lines) and lines[i].startswith("#"):
@@ -132,8 +134,8 @@ def _parse_header(lines: list[str], filename: str) -> tuple[dict[str, str], int]
     for key in REQUIRED_KEYS:
         if not meta.get(key):
             raise TableError(f"{filename}:{i + 1}: header lacks '# {key}: ...'")
-    if i >= len(lines) or lines[i] != COLUMNS:
-        raise TableError(f"{filename}:{i + 1}: expected the column header {COLUMNS!r}")
+    if i >= len(lines) or lines[i] != columns:
+        raise TableError(f"{filename}:{i + 1}: expected the column header {columns!r}")
     return meta, i + 1
 
 
