@@ -716,7 +716,7 @@ def test_ctrl_c_leaves_files_whole(tmp_path):
         (d / f"f{i:03}.txt").write_text(SPUN, encoding="utf-8")
     before = tree(d)
     e = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen([sys.executable, "-m", "textfix", "clean", "--in-place", "-j", "2", str(d)],
+    proc = subprocess.Popen([sys.executable, "-m", "textfix", "clean", "--no-learn", "--in-place", "-j", "2", str(d)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e,
                             start_new_session=True)
     deadline = time.monotonic() + 60
