@@ -129,3 +129,15 @@ def test_scan_with_a_profile(tf, tmp_path):
     assert tf("learn", site, "-o", prof, "-q")[0] == 0
     rc, out, _ = tf("scan", site, "--profile", prof, "--csv")
     assert rc == 0 and out.count("\n") == len(list(site.iterdir())) + 1
+
+
+def test_learn_reports_what_its_walk_found(tf, tmp_path):
+    d = tmp_path / "notes"
+    d.mkdir()
+    (d / "a.md").write_text(CLEAN_ITEMS[0] + "\n", encoding="utf-8")
+    rc, _, err = tf("learn", d, "-o", tmp_path / "p.tsv")
+    assert rc == 3 and "no file in this folder matches" in err
+    site = site_pages(tmp_path)
+    (site / "copy.txt").hardlink_to(next(site.glob("news*.txt")))
+    rc, _, err = tf("learn", site, "-o", tmp_path / "p.tsv")
+    assert rc == 0 and "each file is processed once per run" in err

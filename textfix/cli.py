@@ -1050,15 +1050,16 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
 # --------------------------------------------------------------------------- learning
 
 def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, encoding: str, con: _Console,
-                  *, stdin: bool = False):  # noqa: ANN202 - (textfix.channel.Counts, files, documents)
-    """The first pass: every document of the inputs counted (read as restoring reads them)."""
+                  *, stdin: bool = False, own_walk: bool = False):  # noqa: ANN202 - (Counts, files, documents)
+    """The first pass: every document of the inputs counted (read as restoring reads them).
+    ``own_walk``: this is the command's only walk (learn), so it records what the reports say."""
     from .channel import Counts
 
     counts = Counts()
     files = docs = 0
     last = time.monotonic()
     try:
-        with inputs.quietly():
+        with contextlib.nullcontext() if own_walk else inputs.quietly():
             for arg, f in inputs:
                 if f.path == "-" and not stdin:
                     continue
@@ -1139,8 +1140,9 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     sources = tuple(x for x in (args.sources or "").split(",") if x) or None
     start = time.monotonic()
     _warm_up(config)
-    counts, files, docs = _count_inputs(args, inputs, config, encoding, con, stdin=True)
+    counts, files, docs = _count_inputs(args, inputs, config, encoding, con, stdin=True, own_walk=True)
     inputs.report_walk_errors(con, _Stats())
+    inputs.report_duplicates(con)
     inputs.report_empty(con, _Stats())
     if docs == 0:
         con.error("textfix learn: no documents to learn from")
