@@ -150,6 +150,13 @@ class Counts:
         from .decode import chunks
         from .tokens import tokenize
 
+        if not text.isascii():  # counted as read: look-alike letters back to Latin (homoglyph.py)
+            from .edits import apply_edits
+            from .homoglyph import find
+
+            glyphs = find(text)
+            if glyphs:
+                text = apply_edits(text, glyphs)
         toks = tokenize(text)
         self.docs += 1
         here: Counter = Counter()

@@ -812,18 +812,28 @@ def run(text: str, config: Config | None, options: dict[str, object], profile: P
     cfg = resolve_config(config, options)
     if not text.strip():
         return Explanation(text, (), 0.0)
+    # stage 0: look-alike letters of other scripts back to Latin; the rest reads the mapped text
+    from . import homoglyph
+
+    glyphs = homoglyph.find(text)
+    read = apply_edits(text, glyphs) if glyphs else text
     gain_cache: dict = {}
-    edits, docs = _decide(text, cfg, gain_cache, profile)
+    edits, docs = _decide(read, cfg, gain_cache, profile)
     score, notes = _verdict(docs)
-    current = apply_edits(text, edits)
+    current = apply_edits(read, edits)
     for _ in range(MAX_PASSES - 1):
         if not edits:
             break
         more, _ = _decide(current, cfg, gain_cache, profile)
         if not more:
             break
-        edits = compose_edits(text, edits, current, more)
-        current = apply_edits(text, edits)
+        edits = compose_edits(read, edits, current, more)
+        current = apply_edits(read, edits)
+    if glyphs:
+        edits = compose_edits(text, glyphs, read, edits) if edits else glyphs
+        score = homoglyph.combine(score, homoglyph.evidence(glyphs))
+        notes = (*notes, f"{len(glyphs)} words written with look-alike letters of another script, "
+                         "read as their Latin spelling")
     return Explanation(current, tuple(edits), score, notes)
 
 
@@ -834,6 +844,12 @@ def score_document(text: str, config: Config | None, options: dict[str, object],
     cfg = resolve_config(config, options)
     if not text.strip():
         return 0.0
+    from . import homoglyph
+
+    glyphs = homoglyph.find(text)
+    if glyphs:
+        text = apply_edits(text, glyphs)
     # a long text's parts and runs share their sites' scores; a short text is scored once
     gain_cache: dict | None = {} if len(text) >= LONG_TEXT else None
-    return _verdict(_documents(text, cfg, gain_cache, profile))[0]
+    score = _verdict(_documents(text, cfg, gain_cache, profile))[0]
+    return homoglyph.combine(score, homoglyph.evidence(glyphs)) if glyphs else score
