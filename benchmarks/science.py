@@ -9,7 +9,9 @@ sides are plain tokens, as the table keeps them) are restored with ``domains="sc
 
 - **alone**: the spun phrase is the whole text;
 - **in sentences**: the phrase in one of the scientific sentences below (our own writing), the
-  template chosen by a hash of the phrase.
+  template chosen by a hash of the phrase;
+- **in a paper-mill paragraph** (``mill``): that sentence after one with two listed fingerprints
+  of the fold's table (unlisted phrases are only restored in a text with such fingerprints).
 
 *detected* = an edit overlaps the phrase; *exact* = the phrase came back as the list's original
 (alone: the whole output; in a sentence: the whole sentence equals the template with the original,
@@ -103,13 +105,27 @@ def template(spun: str) -> str:
     return TEMPLATES[h % len(TEMPLATES)]
 
 
+#: the paper-mill lead sentence: two listed fingerprints (from the training fold) in it
+MILL_TEMPLATE = "We first apply the {} and then the {} to the raw measurements."
+MILL_PREFERRED = (("irregular woodland", "random forest"), ("huge information", "big data"),
+                  ("profound neural organization", "deep neural network"), ("counterfeit knowledge",
+                                                                             "artificial intelligence"))
+
+
+def mill_sentence(train: list[tuple[str, str, bool]]) -> tuple[str, str]:
+    """(spun, restored) lead sentence with two fingerprints the fold's table lists."""
+    have = {(_tokens(s), _tokens(o)) for s, o, c in train if not c}
+    pair = [p for p in MILL_PREFERRED if p in have][:2]
+    return MILL_TEMPLATE.format(*(s for s, _ in pair)), MILL_TEMPLATE.format(*(o for _, o in pair))
+
+
 def _overlaps(edits, a: int, b: int) -> bool:  # noqa: ANN001
     return any(e.start < b and e.end > a for e in edits)
 
 
-def run_fold(args: tuple[str, list[tuple[str, list[str], bool]], int]) -> dict:
+def run_fold(args: tuple) -> dict:
     """In a fresh process with TEXTFIX_WORDLISTS set: restore the held-out phrases."""
-    folder, held, show = args
+    folder, held, show, mill = args
     os.environ["TEXTFIX_WORDLISTS"] = folder
     import textfix
 
@@ -134,6 +150,13 @@ def run_fold(args: tuple[str, list[tuple[str, list[str], bool]], int]) -> dict:
         c[f"{kind}:sent_detected"] += det2
         c[f"{kind}:sent_exact"] += exact2
         c[f"{kind}:sent_other_edits"] += sum(1 for e in r2.edits if not (e.start < b and e.end > a))
+        # in a paper-mill paragraph: after a sentence with two listed (training-fold) fingerprints
+        lead_spun, lead_orig = mill
+        text3 = lead_spun + " " + text
+        a3, b3 = a + len(lead_spun) + 1, b + len(lead_spun) + 1
+        r3 = textfix.explain(text3, domains="science")
+        c[f"{kind}:mill_detected"] += _overlaps(r3.edits, a3, b3)
+        c[f"{kind}:mill_exact"] += r3.text in {lead_orig + " " + tpl.format(o) for o in originals}
         if len(examples) < show and not exact:
             examples.append((spun, originals[0], r.text))
     c["seconds"] = round(time.time() - t0)
@@ -243,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             items = sorted((s, os_, c) for s, (os_, c) in held.items())
             if a.limit:
                 items = items[:a.limit]
-            jobs.append((str(folder), items, a.show))
+            jobs.append((str(folder), items, a.show, mill_sentence(train)))
         full = tmp / "full"
         full.mkdir()
         for p in (REPO / "wordlists").glob("*.tsv"):
@@ -267,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             if not n:
                 continue
             print(f"held-out {kind} phrases: {n}")
-            for where in ("alone", "sent"):
+            for where in ("alone", "sent", "mill"):
                 print(f"  {where:5}: detected {total[f'{kind}:{where}_detected'] / n:6.1%}   exact "
                       f"{total[f'{kind}:{where}_exact'] / n:6.1%}")
             print(f"  other edits in the sentences' own words: {total[f'{kind}:sent_other_edits']}")

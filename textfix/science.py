@@ -73,9 +73,8 @@ def _ngram_words(text: str) -> list[list[str]]:
 
 
 class Terms:
-    """Term statistics: ``listed(words)``, how many entries of the term lists name the phrase (the
-    tortured table's originals, WordNet's multi-word lemmas, FOLDOC's headwords, and every 2+ word
-    n-gram of a listed original); ``count(words)``, how often the n-gram (1..MAX_N words) occurs in
+    """Term statistics: ``listed(words)``, how many of the tortured table's originals contain the
+    phrase (2+ words: the terms papers are known to have been spun from); ``count(words)``, how often the n-gram (1..MAX_N words) occurs in
     the sources' running text; ``is_prefix(words)``: a listed term of more words starts so."""
 
     def __init__(self, counts: dict[str, int], listed: dict[str, int], sources: tuple[str, ...]) -> None:
@@ -172,12 +171,15 @@ def _external_counts() -> tuple[dict[str, int], dict[str, int], tuple[str, ...]]
     FOLDOC); text n-grams of two or more words are kept when seen at least twice."""
     parts: list[tuple[str, Path, object]] = []
     if (WORDNET_DIR / "data.noun").is_file():
-        parts.append(("wordnet", WORDNET_DIR / "data.noun", _wordnet_text))
+        # WordNet's multi-word lemmas are general English ("press conference", "trial run"): its
+        # lemmas and glosses count as running text (a phrase they attest is no tortured phrase),
+        # never as listed science terms
+        parts.append(("wordnet", WORDNET_DIR / "data.noun", lambda: ([], [*_wordnet_text()[0], *_wordnet_text()[1]])))
     if FOLDOC_DICT.is_file():
         parts.append(("foldoc", FOLDOC_DICT, _foldoc_text))
     if not parts:
         return {}, {}, ()
-    stamp = "|".join(_source_stamp(p) for _, p, _ in parts) + f"|n{MAX_N}|v2"
+    stamp = "|".join(_source_stamp(p) for _, p, _ in parts) + f"|n{MAX_N}|v4"
 
     def build() -> tuple[dict[str, int], dict[str, int]]:
         counts: dict[str, int] = {}
@@ -187,11 +189,12 @@ def _external_counts() -> tuple[dict[str, int], dict[str, int], tuple[str, ...]]
             for text in texts:
                 for words in _ngram_words(text):
                     _count_into(counts, words)
+            # the headwords are running text too: as candidates, FOLDOC's 15,000 headwords made
+            # ordinary phrases of scikit-learn's guide look tortured ("data matrix" -> "data
+            # structure", "performance measure" -> "magic number"; benchmarks/science.py)
             for head in heads:
                 for words in _ngram_words(head):
-                    if 2 <= len(words) <= MAX_N:
-                        k = " ".join(words)
-                        listed[k] = listed.get(k, 0) + 1
+                    _count_into(counts, words)
         return {k: v for k, v in counts.items() if v >= 2 or " " not in k}, listed
 
     counts, listed = _cached("terms", stamp, build)
@@ -507,16 +510,15 @@ def find_unlisted(tokens: Sequence[Token], ok: Sequence[bool], scorer=None) -> l
             words = tuple(s.norm for s in span)
             if any(w in FUNCTION_WORDS for w in words):
                 continue
-            if t.count(words) > 0:
-                continue
+            if t.count(words) > 0 or t.listed(words):
+                continue  # attested as written
             cands = _best_terms(words, t)
             if not cands:
                 continue
             # each candidate: how established a term it is, plus how much better a collocation the
             # news model finds it than the page's words; the margin must be clear
             base = _pmi(scorer, words)
-            scored = sorted(((_term_score(t, c) + _pmi(scorer, c) - base + _swap_prior(words, c), c)
-                             for c in cands), reverse=True)
+            scored = sorted(((_term_score(t, c) + _swap_prior(words, c), c) for c in cands), reverse=True)
             best_score, cand = scored[0]
             if _pmi(scorer, cand) - base < LM_MARGIN:
                 continue
