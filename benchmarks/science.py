@@ -113,9 +113,19 @@ MILL_PREFERRED = (("irregular woodland", "random forest"), ("huge information", 
 
 
 def mill_sentence(train: list[tuple[str, str, bool]]) -> tuple[str, str]:
-    """(spun, restored) lead sentence with two fingerprints the fold's table lists."""
-    have = {(_tokens(s), _tokens(o)) for s, o, c in train if not c}
-    pair = [p for p in MILL_PREFERRED if p in have][:2]
+    """(spun, restored) lead sentence with two context-free fingerprints the fold's table lists
+    with one original each (the preferred ones when the fold has them)."""
+    originals: dict[str, set[str]] = {}
+    free: set[str] = set()
+    for s, o, c in train:
+        originals.setdefault(_tokens(s), set()).add(_tokens(o))
+        if not c:
+            free.add(_tokens(s))
+    usable = [(s, next(iter(os_))) for s, os_ in sorted(originals.items())
+              if s in free and len(os_) == 1 and s.count(" ") == 1]
+    pair = [p for p in MILL_PREFERRED if p in usable]
+    pair += [p for p in usable if p not in pair]
+    pair = pair[:2]
     return MILL_TEMPLATE.format(*(s for s, _ in pair)), MILL_TEMPLATE.format(*(o for _, o in pair))
 
 
