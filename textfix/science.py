@@ -493,6 +493,10 @@ def find_unlisted(tokens: Sequence[Token], ok: Sequence[bool], scorer=None) -> l
 
         scorer = get_scorer("trigram")
     t = terms()
+    if len(t.sources) < 2:
+        # no running text installed (WordNet, FOLDOC) to attest ordinary phrases: every phrase
+        # of a paper would look unattested ("test set" -> "research group")
+        return []
     n_tok = len(tokens)
     found: list[Finding] = []
     for i in range(n_tok):
