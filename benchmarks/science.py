@@ -167,10 +167,40 @@ def run_fold(args: tuple) -> dict:
         r3 = textfix.explain(text3, domains="science")
         c[f"{kind}:mill_detected"] += _overlaps(r3.edits, a3, b3)
         c[f"{kind}:mill_exact"] += r3.text in {lead_orig + " " + tpl.format(o) for o in originals}
+        c[f"{kind}:mill_other_edits"] += sum(1 for e in r3.edits if e.start >= len(lead_spun) + 1
+                                             and not (e.start < b3 and e.end > a3))
         if len(examples) < show and not exact:
             examples.append((spun, originals[0], r.text))
     c["seconds"] = round(time.time() - t0)
     return {"counts": dict(c), "examples": examples}
+
+
+def run_context(folder: str) -> dict:
+    """The listed context-dependent rows (full table): alone, in a sentence, in a paper-mill
+    paragraph. They are edits only where context confirms them, so alone they should stay."""
+    os.environ["TEXTFIX_WORDLISTS"] = folder
+    import textfix
+
+    rows: dict[str, list[str]] = {}
+    for s, o, c in phrases():
+        if c:
+            rows.setdefault(s, []).append(o)
+    context_free = {s for s, _, c in phrases() if not c}
+    c = Counter()
+    lead_spun, lead_orig = mill_sentence([(s, o, False) for s, o, _ in phrases()])
+    for spun, originals in sorted(rows.items()):
+        if spun in context_free:
+            continue
+        c["n"] += 1
+        r = textfix.explain(spun, domains="science")
+        c["alone_detected"] += bool(r.edits)
+        tpl = template(spun)
+        r2 = textfix.explain(tpl.format(spun), domains="science")
+        c["sent_detected"] += bool(r2.edits)
+        c["sent_exact"] += r2.text in {tpl.format(o) for o in originals}
+        r3 = textfix.explain(lead_spun + " " + tpl.format(spun), domains="science")
+        c["mill_exact"] += r3.text in {lead_orig + " " + tpl.format(o) for o in originals}
+    return dict(c)
 
 
 def prose_documents() -> list[tuple[str, str]]:
@@ -204,19 +234,24 @@ def prose_documents() -> list[tuple[str, str]]:
 
 
 def run_prose(args: tuple[str, str, int]) -> dict:
+    """Edits in the guide's pages; ``domain="mill"``: each page after the paper-mill lead sentence
+    (domains="science"), counting only the edits in the page's own words (where unlisted phrases
+    are restored)."""
     folder, domain, show = args
     os.environ["TEXTFIX_WORDLISTS"] = folder
     import textfix
 
-    words = edits = science_docs = 0
+    words = edits = 0
     shown = []
     by_source = Counter()
     docs = prose_documents()
+    lead = MILL_TEMPLATE.format(*(s for s, _ in MILL_PREFERRED[:2])) + "\n\n" if domain == "mill" else ""
     for name, text in docs:
-        r = textfix.explain(text, domains=domain)
+        r = textfix.explain(lead + text, domains="science" if domain == "mill" else domain)
         words += len(text.split())
-        edits += len(r.edits)
-        for e in r.edits:
+        page_edits = [e for e in r.edits if e.start >= len(lead)]
+        edits += len(page_edits)
+        for e in page_edits:
             by_source[e.source.split(":")[0]] += 1
             if len(shown) < show:
                 shown.append((name, e.spun, e.original, e.source))
@@ -229,7 +264,7 @@ def domain_check() -> None:
     from textfix.science import domain_evidence, is_science
     from textfix.tokens import tokenize
 
-    for label, texts in (("BBC", [t for _, t in _corpus.bbc_articles()] if hasattr(_corpus, "bbc_articles") else []),
+    for label, texts in (("BBC", [t for _, t in _corpus.bbc_articles()]),
                          ("sklearn guide", [t for _, t in prose_documents()])):
         ev = [domain_evidence(tokenize(t)) for t in texts]
         per100 = sorted(100.0 * h / max(1, w) for _, h, w in ev)
@@ -285,12 +320,14 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         with ctx.Pool(a.jobs, maxtasksperchild=1) as pool:
             fold_res = [] if a.no_folds else pool.map(run_fold, jobs, chunksize=1)
-            prose = [] if a.no_prose else pool.map(run_prose, [(str(full), d, 10) for d in ("science", "auto")],
+            context = pool.apply(run_context, (str(full),)) if not a.no_folds else {}
+            prose = [] if a.no_prose else pool.map(run_prose, [(str(full), d, 10) for d in ("news", "science", "auto", "mill")],
                                                     chunksize=1)
         total = Counter()
         for r in fold_res:
             total.update(r["counts"])
         out = {"folds": a.folds, "seed": a.seed, "limit": a.limit, "counts": dict(total), "prose": prose,
+               "context_rows": context,
                "seconds": round(time.time() - t0)}
         if a.json:
             print(json.dumps(out, indent=1))
@@ -303,9 +340,16 @@ def main(argv: list[str] | None = None) -> int:
             for where in ("alone", "sent", "mill"):
                 print(f"  {where:5}: detected {total[f'{kind}:{where}_detected'] / n:6.1%}   exact "
                       f"{total[f'{kind}:{where}_exact'] / n:6.1%}")
-            print(f"  other edits in the sentences' own words: {total[f'{kind}:sent_other_edits']}")
+            print(f"  other edits in the sentences' own words: {total[f'{kind}:sent_other_edits']} alone in a "
+                  f"sentence, {total[f'{kind}:mill_other_edits']} in the paper-mill paragraph")
+        if context:
+            n = context["n"]
+            print(f"listed context-dependent rows (full table): {n}; alone: edited {context['alone_detected'] / n:.1%}; "
+                  f"in a sentence: edited {context['sent_detected'] / n:.1%}, exact {context['sent_exact'] / n:.1%}; "
+                  f"in a paper-mill paragraph: exact {context['mill_exact'] / n:.1%}")
         for p in prose:
-            print(f"clean prose (scikit-learn user guide, domains={p['domain']!r}): {p['documents']} pages, "
+            where = "after a paper-mill lead sentence" if p["domain"] == "mill" else f"domains={p['domain']!r}"
+            print(f"clean prose (scikit-learn user guide, {where}): {p['documents']} pages, "
                   f"{p['words']} words, {p['edits']} edits = {p['per_10k']} per 10,000 words {p['by_source']}")
             for s in p["shown"]:
                 print("   ", s)
