@@ -360,9 +360,9 @@ AUTO_TERM_HITS, AUTO_TERMS_PER_100 = 10, 3.0
 
 
 @functools.cache
-def _domain_terms() -> tuple[frozenset[str], dict[str, bool], int]:
+def _domain_terms() -> tuple[frozenset[str], dict[str, bool], int, frozenset[str]]:
     """(the listed originals' 2-3 word n-grams without a function word at either end, the listed
-    spun phrases -> needs context, the longest spun phrase)."""
+    spun phrases -> needs context, the longest spun phrase, the first words of both)."""
     from .tables import iter_rows, load_table
 
     grams: set[str] = set()
@@ -377,16 +377,19 @@ def _domain_terms() -> tuple[frozenset[str], dict[str, bool], int]:
                 g = ws[i:i + n]
                 if g[0] not in FUNCTION_WORDS and g[-1] not in FUNCTION_WORDS:
                     grams.add(" ".join(g))
-    return frozenset(grams), spun, longest
+    firsts = frozenset(k.partition(" ")[0] for k in (*grams, *spun))
+    return frozenset(grams), spun, longest, firsts
 
 
 def domain_evidence(tokens: Sequence[Token]) -> tuple[int, int, int]:
     """(distinct context-free listed tortured phrases, term hits, words) of a text."""
-    grams, spun, longest = _domain_terms()
+    grams, spun, longest, firsts = _domain_terms()
     words = [t.norm for t in tokens if t.is_word and t.fixed is None]
     hits = 0
     found: set[str] = set()
-    for i in range(len(words)):
+    for i, first in enumerate(words):
+        if first not in firsts:
+            continue
         for n in range(1, max(longest, 3) + 1):
             if i + n > len(words):
                 break
