@@ -31,6 +31,12 @@ def test_auto_reads_a_paper_without_naming_tables():
                                      "Image segmentation is then done on the test set.")
 
 
+def test_auto_says_when_it_reads_a_paper():
+    assert any("science paper" in n for n in textfix.explain(MILL).notes)
+    assert not any("science paper" in n for n in textfix.explain(MILL, domains="science").notes)
+    assert not any("science paper" in n for n in textfix.explain("The council met on Tuesday.").notes)
+
+
 def test_news_domain_leaves_tortured_phrases():
     text = MILL.strip()
     assert textfix.restore(text, domains="news") == text

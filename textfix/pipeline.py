@@ -10,6 +10,7 @@ composed, so ``restore(restore(x)) == restore(x)``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import math
 
@@ -354,6 +355,10 @@ class _Doc:
         self.evidence: Evidence = evaluate(text, n_body, n_quote, n_name, self.sites,
                                            adaptive=cfg.adaptive_protection, fluency=self._fluency(),
                                            channel=self.channel_llr)
+        if self.science and cfg.science is None:
+            self.evidence = dataclasses.replace(self.evidence, notes=(
+                *self.evidence.notes, "read as a science paper (its vocabulary or its listed tortured phrases): "
+                                      "the tortured-phrase table is on (domains='news' turns it off)"))
         # the per-table spin rates decoding uses: the evidence's, until decide() has scored every
         # thesaurus match and re-estimated that table's rate from all of them
         self.decode_rates: dict[str, float] = dict(self.evidence.table_rates)
