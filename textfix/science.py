@@ -353,8 +353,9 @@ def word_candidates(word: str) -> tuple[str, ...]:
 #: distinct context-free tortured phrases of the list, or at least AUTO_TERM_HITS occurrences of the
 #: listed originals' terms (2-3 word n-grams, "neural network", "feature extraction") making at
 #: least AUTO_TERMS_PER_100 per 100 words. Measured (benchmarks/science.py --domain-check, RESULTS.md
-#: issue 12): the 300 BBC articles reach at most 2.6 term hits per 100 words and 1 fingerprint;
-#: scikit-learn's user guide pages reach a median of 2.6, so short manual pages stay "news"
+#: issue 12): the 300 BBC articles reach at most 2.65 term hits per 100 words and no fingerprint (all
+#: read as news); scikit-learn's user guide pages a median of 1.81 and at most 4.80 (14 of 43 read
+#: as science)
 AUTO_FINGERPRINTS = 2
 AUTO_TERM_HITS, AUTO_TERMS_PER_100 = 10, 3.0
 
