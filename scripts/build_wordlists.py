@@ -821,30 +821,44 @@ TORTURED_HEADERS = {
 }
 TORTURED_COMMENTS = [
     "Spinner output found in published science papers (\"irregular woodland\" for "
-    "\"random forest\"). Kept: rows whose fingerprint needs no extra context and whose "
-    "both sides are plain tokens (no hyphens or other punctuation), at most 5 tokens each.",
-    "weight: 1 / number of originals listed for the same spun phrase. source: pps.",
+    "\"random forest\"). Kept: rows whose both sides are plain tokens (no hyphens or other "
+    "punctuation), at most 5 tokens each.",
+    "weight: 1 / number of originals listed for the same spun phrase. source: pps (a fingerprint on "
+    "its own), pps-context (the list marks it as needing context words: \"bosom\" -> \"breast\" only "
+    "near cancer terms; textfix.science decides those in context).",
 ]
 
 
-def build_tortured(src: Path = TORTURED_SRC) -> str:
-    originals: dict[str, set[str]] = collections.defaultdict(set)
+def read_tortured(src: Path = TORTURED_SRC) -> list[tuple[str, str, bool]]:
+    """The dev list's rows as (spun, original, needs context), in file order."""
+    out = []
     with open(src, encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or line.startswith("spun\t") or not line.strip():
                 continue
             spun, orig, context = line.rstrip("\n").split("\t")
-            if context.strip() != "0":
-                continue  # the fingerprint needs context words we do not have
-            spun, orig = (unicodedata.normalize("NFC", " ".join(x.lower().split())) for x in (spun, orig))
-            try:
-                check_phrase(spun, "spun")
-                check_phrase(orig, "original")
-            except TableFormatError:
-                continue
-            if spun != orig:
-                originals[spun].add(orig)
-    rows = [Row(s, o, 1 / len(os_), "pps") for s, os_ in originals.items() for o in os_]
+            out.append((spun, orig, context.strip() != "0"))
+    return out
+
+
+def build_tortured(src: Path = TORTURED_SRC, rows_in: list[tuple[str, str, bool]] | None = None) -> str:
+    """tortured.tsv from the dev list (or from ``rows_in``, a subset of it: benchmarks/science.py
+    builds the table without a held-out fold)."""
+    originals: dict[str, set[str]] = collections.defaultdict(set)
+    needs_context: dict[str, bool] = {}
+    for spun, orig, context in (read_tortured(src) if rows_in is None else rows_in):
+        spun, orig = (unicodedata.normalize("NFC", " ".join(x.lower().split())) for x in (spun, orig))
+        try:
+            check_phrase(spun, "spun")
+            check_phrase(orig, "original")
+        except TableFormatError:
+            continue
+        if spun != orig:
+            originals[spun].add(orig)
+            # a phrase listed both ways is a fingerprint on its own
+            needs_context[spun] = needs_context.get(spun, True) and context
+    rows = [Row(s, o, 1 / len(os_), "pps-context" if needs_context[s] else "pps")
+            for s, os_ in originals.items() for o in os_]
     return render_table("tortured", TORTURED_HEADERS, TORTURED_COMMENTS, rows)
 
 

@@ -14,8 +14,9 @@ def test_tortured_phrases_with_the_fingerprint_table():
     assert r.text == ("We apply a random forest classifier to image segmentation. Artificial neural network "
                       "models help.")
     assert all(e.source.startswith("tortured:pps") for e in r.edits)
-    # not in the default tables
-    assert "irregular woodland" in textfix.restore(text)
+    # not in the default tables, but a text with listed fingerprints is read as science (issue 12)
+    assert textfix.restore(text) == r.text
+    assert "irregular woodland" in textfix.restore(text, domains="news")
 
 
 def test_article_follows_the_restored_word(kim):

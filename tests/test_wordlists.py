@@ -141,9 +141,12 @@ def test_tortured_table(parsed):
         pytest.skip("no tortured.tsv")
     meta, rows = parsed["tortured"]
     assert "Cabanac" in meta["source"] and "CC BY 4.0" in meta["licence"] and "Cabanac" in meta["licence"]
-    assert {src for *_x, src in rows} == {"pps"}
+    assert {src for *_x, src in rows} == {"pps", "pps-context"}
     t = pairs(parsed, "tortured")
     assert t["irregular woodland"] == {"random forest": 1.0} and "big data" in t["huge information"]
+    # the rows the list marks as needing context keep that mark (decided in context, never blind)
+    by_spun = {r[1]: r[4] for r in rows}
+    assert by_spun["bosom"] == "pps-context" and by_spun["irregular woodland"] == "pps"
 
 
 def test_tortured_table_matches_its_source():

@@ -64,6 +64,10 @@ class Job:
     profile: str | None = None      # a saved site profile (textfix learn) to restore with
 
 
+#: edit sources that are tortured phrases (the list's fingerprints, and unlisted ones)
+TORTURED_SOURCES = ("tortured:", "science:")
+
+
 @dataclass
 class Result:
     label: str
@@ -83,6 +87,8 @@ class Result:
     spun_records: int = 0
     record_max: float = 0.0
     record_rows: list[dict[str, object]] = field(default_factory=list)
+    #: tortured phrases restored (issue 12): "spun\toriginal" (lowercase) -> occurrences
+    tortured: dict[str, int] = field(default_factory=dict)
     #: The diff or JSON report (text), or, when large, ``spool_path`` to a temporary file holding it.
     output: str = ""
     spool_path: str | None = None
@@ -351,6 +357,13 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             if piece.edits:
                 result.changed = result.changed or piece.out != piece.src
                 result.edits += len(piece.edits)
+                for e in piece.edits:
+                    if str(e.get("source", "")).startswith(TORTURED_SOURCES):
+                        spun, orig = str(e["spun"]).lower(), str(e["original"]).lower()
+                        if "+grammar:a-an" in str(e["source"]):  # "an irregular woodland": the phrase
+                            spun, orig = spun.split(" ", 1)[-1], orig.split(" ", 1)[-1]
+                        key = f"{spun}\t{orig}"
+                        result.tortured[key] = result.tortured.get(key, 0) + 1
                 if job.report:
                     for e in piece.edits:
                         spool.write((", " if n_reported else "") + json_text(e))

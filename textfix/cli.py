@@ -26,7 +26,7 @@ from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
 from .channel import LEARN_MIN_TEXTS, LEARN_MIN_WORDS, enough_to_learn
-from .config import DEFAULT_TABLES, SCORER_NAMES, TABLE_NAMES, Config
+from .config import DEFAULT_TABLES, DOMAIN_NAMES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
 from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
                      remove_stale_temp, resolve_encoding)
@@ -243,6 +243,10 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
                    help=f"comma-separated tables that propose candidates, of {', '.join(TABLE_NAMES)} "
                         f"(default: {','.join(DEFAULT_TABLES)}; add tortured for science papers)")
     g.add_argument("--scorer", choices=SCORER_NAMES, help="context model (default: trigram)")
+    g.add_argument("--domain", dest="domains", choices=DOMAIN_NAMES,
+                   help="science: read every document as a science paper (tortured phrases, listed "
+                        "or not; scan lists them per document); news: never; auto (default): when its "
+                        "vocabulary is scientific")
 
 
 def _add_learn_options(p: argparse.ArgumentParser, *, save: bool = True) -> None:
@@ -1192,11 +1196,12 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     profile_path = _site_profile(args, inputs, config, encoding, con)
     threshold = args.threshold
     spun_at = 0.5 if threshold is None else threshold
-    table = not (args.jsonl or args.csv) and _stdout_is_tty()
+    table = not (args.jsonl or args.csv) and _stdout_is_tty() and not _science_scan(args)
     rows: list[_ScanRow] = []
     writer = csv.writer(_CsvOut(), lineterminator="\n") if args.csv else None
     if writer is not None:
-        writer.writerow(["path"] + (["line"] if args.records else []) + ["spin_score", "edits", "error"])
+        writer.writerow(["path"] + (["line"] if args.records else []) + ["spin_score", "edits", "error"]
+                        + (_SCIENCE_COLUMNS if _science_scan(args) else []))
     for m in inputs.missing:
         con.error(f"{m}: no such file or folder")
         stats.files += 1
@@ -1260,6 +1265,8 @@ class _ScanRow:
     line: int | None = None
     records: int = 0
     spun_records: int = 0
+    #: with --domain science: the tortured phrases restored, (spun, original, count), commonest first
+    tortured: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def shown(self) -> str:
@@ -1270,7 +1277,27 @@ def _scan_rows(r: Result, per_record: bool) -> list[_ScanRow]:
     if per_record and r.ok and r.record_rows:
         return [_ScanRow(r.label, spin_score=float(x["spin_score"]), edits=int(x["edits"]),  # type: ignore[arg-type, call-overload]
                          line=int(x["line"])) for x in r.record_rows]  # type: ignore[call-overload]
-    return [_ScanRow(r.label, r.ok, r.error, r.spin_score, r.edits, None, r.records, r.spun_records)]
+    tortured = sorted(((*k.split("\t", 1), n) for k, n in r.tortured.items()), key=lambda x: (-x[2], x[0]))
+    return [_ScanRow(r.label, r.ok, r.error, r.spin_score, r.edits, None, r.records, r.spun_records,
+                     tortured)]  # type: ignore[arg-type]
+
+
+# -- scan --domain science: tortured phrases per document (issue 12) ------------------------------
+#: a document is flagged as the Problematic Paper Screener flags one: at least this many distinct
+#: tortured phrases
+PPS_FLAG_MIN = 5
+_SCIENCE_COLUMNS = ["tortured_distinct", "tortured_total", "pps_flag", "tortured_phrases"]
+
+
+def _science_scan(args: argparse.Namespace) -> bool:
+    return getattr(args, "domains", None) == "science" and not args.records
+
+
+def _tortured_fields(r: _ScanRow) -> dict[str, object]:
+    distinct = len({spun for spun, _, _ in r.tortured})
+    return {"tortured_distinct": distinct, "tortured_total": sum(n for *_x, n in r.tortured),
+            "pps_flag": distinct >= PPS_FLAG_MIN,
+            "tortured": [{"spun": sp, "original": o, "count": n} for sp, o, n in r.tortured]}
 
 
 class _CsvOut:
@@ -1294,17 +1321,31 @@ def _scan_row(args: argparse.Namespace, writer: object, r: _ScanRow) -> None:
             obj.update(spin_score=r.spin_score, edits=r.edits)
             if r.records:
                 obj.update(records=r.records, spun_records=r.spun_records)
+            if _science_scan(args):
+                obj.update(_tortured_fields(r))
         else:
             obj["error"] = r.error
         _write_stdout(json_text(obj) + "\n")
     elif writer is not None:
         line = [r.line if r.line is not None else ""] if args.records else []
+        extra: list[object] = []
+        if _science_scan(args):
+            f = _tortured_fields(r)
+            extra = ["", "", "", ""] if not r.ok else [
+                f["tortured_distinct"], f["tortured_total"], "yes" if f["pps_flag"] else "no",
+                "; ".join(f"{sp} -> {o} ({n})" for sp, o, n in r.tortured)]
         if r.ok:
-            writer.writerow([r.label] + line + [f"{r.spin_score:.4f}", r.edits, ""])  # type: ignore[attr-defined]
+            writer.writerow([r.label] + line + [f"{r.spin_score:.4f}", r.edits, ""] + extra)  # type: ignore[attr-defined]
         else:
-            writer.writerow([r.label] + line + ["", "", r.error])  # type: ignore[attr-defined]
+            writer.writerow([r.label] + line + ["", "", r.error] + extra)  # type: ignore[attr-defined]
     elif r.ok:
-        _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.shown}\n")
+        if _science_scan(args):
+            f = _tortured_fields(r)
+            flag = "\tPPS-FLAG" if f["pps_flag"] else ""
+            _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.shown}\t{f['tortured_distinct']} tortured{flag}\n"
+                          + "".join(f"\t{sp} -> {o}\t{n}\n" for sp, o, n in r.tortured))
+        else:
+            _write_stdout(f"{r.spin_score:.3f}\t{r.edits}\t{r.shown}\n")
 
 
 def _scan_table(rows: list[_ScanRow]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-__all__ = ["Config", "TABLE_NAMES", "DEFAULT_TABLES", "SCORER_NAMES", "resolve_config"]
+__all__ = ["Config", "TABLE_NAMES", "DEFAULT_TABLES", "SCORER_NAMES", "DOMAIN_NAMES", "resolve_config"]
 
 #: Tables shipped in ``wordlists/`` that ``Config.tables`` may name.
 TABLE_NAMES = ("phrases", "thesaurus", "tortured", "family")
@@ -18,6 +18,8 @@ TABLE_NAMES = ("phrases", "thesaurus", "tortured", "family")
 DEFAULT_TABLES = ("phrases", "family", "thesaurus")
 #: Context scorers that ``Config.scorer`` may name.
 SCORER_NAMES = ("trigram", "bigram")
+#: What ``Config.domains`` may name.
+DOMAIN_NAMES = ("auto", "news", "science")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class Config:
     scorer:
         the context model: ``"trigram"`` (pocketsphinx's 3-gram English model, default) or
         ``"bigram"`` (symspellpy bigram counts with wordfreq unigram back-off).
+    domains:
+        ``"auto"`` (default): a document whose vocabulary is scientific is also read as a
+        science paper; ``"science"``: always (the ``tortured`` table's fingerprints, and
+        tortured phrases no list has, restored to established terms: see ``textfix.science``);
+        ``"news"``: never. A tuple such as ``("news", "science")`` is the same as ``"science"``.
     """
 
     min_confidence: float = 0.5
@@ -64,6 +71,7 @@ class Config:
     document_gating: bool = True
     tables: tuple[str, ...] = DEFAULT_TABLES
     scorer: str = "trigram"
+    domains: tuple[str, ...] = ("auto",)
 
     def __post_init__(self) -> None:
         if isinstance(self.min_confidence, bool) or not isinstance(self.min_confidence, (int, float)):
@@ -88,6 +96,22 @@ class Config:
         object.__setattr__(self, "tables", tables)
         if self.scorer not in SCORER_NAMES:
             raise ValueError(f"unknown scorer {self.scorer!r}; choose from {', '.join(SCORER_NAMES)}")
+        domains = (self.domains,) if isinstance(self.domains, str) else tuple(self.domains)
+        if not domains:
+            raise ValueError("domains must name at least one domain")
+        for d in domains:
+            if d not in DOMAIN_NAMES:
+                raise ValueError(f"unknown domain {d!r}; choose from {', '.join(DOMAIN_NAMES)}")
+        if "auto" in domains and len(domains) > 1:
+            raise ValueError(f"'auto' decides the domain itself: name it alone, not with others ({domains!r})")
+        object.__setattr__(self, "domains", domains)
+
+    @property
+    def science(self) -> bool | None:
+        """True: read as a science paper; False: never; None: decide per document ("auto")."""
+        if self.domains == ("auto",):
+            return None
+        return "science" in self.domains
 
     def replace(self, **changes: object) -> Config:
         """A copy with some options changed: ``cfg.replace(min_confidence=0.9)``."""

@@ -10,6 +10,7 @@ composed, so ``restore(restore(x)) == restore(x)``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import math
 
@@ -103,6 +104,8 @@ CALIBRATION = {"thesaurus": 8.0}
 #: the originals a row lists, by context)
 FINGERPRINTS = frozenset({"tortured"})
 FINGERPRINT_CONFIDENCE = 0.9
+#: the source tag of the fingerprints that need context (see _Doc._context_ok)
+CONTEXT_SOURCE = "pps-context"
 #: a text of at least this many characters is judged in parts: articles pasted together, some spun
 #: and some not, each get their own verdict (a document's rate and gate would apply to all of it)
 LONG_TEXT = 12_000
@@ -263,8 +266,21 @@ def _check_text(text: object) -> str:
     return text
 
 
+def _science_on(cfg: Config, tokens: list[Token]) -> bool:
+    """Is this text read as a science paper (``Config.domains``)?"""
+    if cfg.science is not None:
+        return cfg.science
+    if not tokens:
+        return False
+    from .science import is_science
+
+    return is_science(tokens)
+
+
 class _Doc:
     """One analysis of one text under one config."""
+
+    _paper_mill: bool | None = None
 
     def __init__(self, text: str, cfg: Config, gain_cache: dict | None = None,
                  sample_sites: int = SAMPLE_SITES, profile: Profile | None = None) -> None:
@@ -274,6 +290,11 @@ class _Doc:
         self._curly = "’" in text  # restored apostrophes follow the text's style
         self.cfg = cfg
         self.tokens: list[Token] = tokenize(text, urls=cfg.protect_urls, numbers=cfg.protect_numbers)
+        # the science domain (issue 12): the tortured table's fingerprints and the unlisted
+        # tortured phrases of textfix.science, for a text read as a science paper
+        self.science = _science_on(cfg, self.tokens)
+        if self.science and "tortured" not in cfg.tables:
+            cfg = self.cfg = cfg.replace(tables=("tortured", *cfg.tables))
         self.scorer = get_scorer(cfg.scorer)
         self.lex = lexicon(cfg.tables) if profile is None else _profile_lexicon(profile, cfg.tables)
         toks = self.tokens
@@ -334,6 +355,10 @@ class _Doc:
         self.evidence: Evidence = evaluate(text, n_body, n_quote, n_name, self.sites,
                                            adaptive=cfg.adaptive_protection, fluency=self._fluency(),
                                            channel=self.channel_llr)
+        if self.science and cfg.science is None:
+            self.evidence = dataclasses.replace(self.evidence, notes=(
+                *self.evidence.notes, "read as a science paper (its vocabulary or its listed tortured phrases): "
+                                      "the tortured-phrase table is on (domains='news' turns it off)"))
         # the per-table spin rates decoding uses: the evidence's, until decide() has scored every
         # thesaurus match and re-estimated that table's rate from all of them
         self.decode_rates: dict[str, float] = dict(self.evidence.table_rates)
@@ -488,6 +513,8 @@ class _Doc:
         fingerprints = [m for m in free if any(tb in FINGERPRINTS for _, tb in m.candidates)] \
             if FINGERPRINTS.intersection(self.cfg.tables) else []
         edits = self._fingerprints(fingerprints)
+        if self.science and self._is_paper_mill():
+            edits.extend(self._unlisted(ok, edits))
         if self.evidence.edit_score >= FULL_SCORING_MIN or not self.cfg.document_gating:
             # a document that may be spun: score every occurrence, re-estimate the thesaurus
             # rate from all of them, and decode
@@ -550,7 +577,10 @@ class _Doc:
         for m in fps:
             if any(i < m.j and j > m.i for i, j in used):
                 continue
-            ks = [k for k, (_, tb) in enumerate(m.candidates) if tb in FINGERPRINTS]
+            ks = [k for k, (c, tb) in enumerate(m.candidates) if tb in FINGERPRINTS
+                  and (c.source != CONTEXT_SOURCE or self._context_ok(m, c))]
+            if not ks:
+                continue
             if id(m) not in self.gains:
                 self._site(m)
             g = self.gains[id(m)]
@@ -564,6 +594,45 @@ class _Doc:
             used.append((m.i, m.j))
             out.append(self._edit(Choice(m, cand, table, math.inf, conf),
                                   "a known tortured phrase (Problematic Paper Screener list)"))
+        return out
+
+    def _context_ok(self, m: Match, c: Candidate) -> bool:
+        """A fingerprint the list marks as needing context ("bosom" -> "breast") is an edit only
+        in a text read as science, and only where its context confirms it: its original forms an
+        established term with a neighbour ("bosom cancer"), or the text has other, context-free
+        fingerprints (a paper-mill text: science.AUTO_FINGERPRINTS of them)."""
+        if not self.science:
+            return False
+        from .science import context_confirmed
+
+        return context_confirmed(self.tokens, m.i, m.j, c.words) or self._is_paper_mill()
+
+    def _is_paper_mill(self) -> bool:
+        """Does the text have science.AUTO_FINGERPRINTS distinct context-free listed tortured
+        phrases? Only there are unlisted ones restored: the term evidence alone does not tell a
+        tortured phrase from an ordinary one (on scikit-learn's user guide it flagged 43 phrases
+        per 10,000 words, with the same term listings, swap ranks and model gains as the real
+        ones; benchmarks/science.py, RESULTS.md issue 12)."""
+        if self._paper_mill is None:
+            from .science import AUTO_FINGERPRINTS, domain_evidence
+
+            self._paper_mill = domain_evidence(self.tokens)[0] >= AUTO_FINGERPRINTS
+        return self._paper_mill
+
+    def _unlisted(self, ok: list[bool], edits: list[Edit]) -> list[Edit]:
+        """Tortured phrases no list has (textfix.science.find_unlisted), outside ``edits``."""
+        from .science import find_unlisted
+
+        taken = _Spans(edits)
+        free = [o and not taken.overlaps(t.start, t.end) for o, t in zip(ok, self.tokens)]
+        out = []
+        for f in find_unlisted(self.tokens, free, self.scorer):
+            if f.confidence < self.cfg.min_confidence:
+                continue
+            ch = Choice(Match(f.i, f.j, f.spun, ()), Candidate(f.original, 1.0, "terms"), "science", math.inf,
+                        f.confidence)
+            out.append(self._edit(ch, f"no term as written; a thesaurus swap of its words gives the established "
+                                      f"term {' '.join(f.original)!r} (term count {f.count}, next {f.runner_up})"))
         return out
 
     def _decode(self, usable: list[Match]) -> list[Edit]:
