@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -118,25 +119,98 @@ class Scorer:
         return total, p2, p1
 
 
+def compiled_available() -> bool:
+    """Is the compiled scoring loop (``textfix._fastlm``, built at install time when a C compiler
+    is there) importable and not turned off with ``TEXTFIX_PURE=1``?"""
+    if os.environ.get("TEXTFIX_PURE", "") not in ("", "0"):
+        return False
+    try:
+        from . import _fastlm  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _compiled_lm(path: str):
+    """pocketsphinx's model at ``path`` loaded through the C functions its extension module
+    exports, wrapped in textfix._fastlm's loop; None without the compiled module (or TEXTFIX_PURE=1).
+
+    The probabilities are pocketsphinx's own (the same ngram_wid / ngram_ng_prob that
+    NGramModel.prob calls, under the LogMath(base=1.0001) that the pure-Python scorer uses);
+    tests/test_fastlm.py checks both paths give the same floats."""
+    if not compiled_available():
+        return None
+    import ctypes
+
+    from pocketsphinx import _pocketsphinx  # heavy C extension: import on first use
+
+    from . import _fastlm
+
+    lib = ctypes.CDLL(_pocketsphinx.__file__)
+    vp = ctypes.c_void_p
+    lib.ps_config_init.restype, lib.ps_config_init.argtypes = vp, [vp]
+    lib.logmath_init.restype, lib.logmath_init.argtypes = vp, [ctypes.c_double, ctypes.c_int, ctypes.c_int]
+    lib.ngram_model_read.restype = vp
+    lib.ngram_model_read.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, vp]
+    lib.err_set_loglevel.argtypes, lib.err_set_loglevel.restype = [ctypes.c_int], ctypes.c_int
+    config = lib.ps_config_init(None)
+    lmath = lib.logmath_init(1.0001, 0, 0)   # pocketsphinx.LogMath()'s defaults
+    old = lib.err_set_loglevel(_ERR_WARN)     # no INFO lines on stderr while it loads
+    try:
+        model = lib.ngram_model_read(config, os.fsencode(path), 0, lmath)  # 0: NGRAM_AUTO
+    finally:
+        lib.err_set_loglevel(old)
+    if not model:
+        return None
+
+    def addr(fn) -> int:
+        return ctypes.cast(fn, vp).value
+
+    return _fastlm.LM(model, addr(lib.ngram_wid), addr(lib.ngram_ng_prob), TrigramScorer._LOG10, OOV_LOGP)
+
+
+#: pocketsphinx's err_lvl_t: ERR_WARN
+_ERR_WARN = 2
+
+
 class TrigramScorer(Scorer):
-    """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``)."""
+    """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``).
+
+    With the compiled loop (see :func:`compiled_available`) ``score``, ``logp`` and ``unigram``
+    are C methods over the same model; otherwise the pure-Python ones below."""
 
     name = "trigram"
     _LOG10 = math.log10(1.0001)
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, compiled: bool | None = None) -> None:
         super().__init__()
-        from pocketsphinx import Config, LogMath, NGramModel  # heavy C extension: import on first use
-
         if path is None:
-            import pocketsphinx
+            import importlib.util
 
-            path = Path(pocketsphinx.__file__).parent / "model" / "en-us" / "en-us.lm.bin"
+            spec = importlib.util.find_spec("pocketsphinx")
+            if spec is None or not spec.submodule_search_locations:
+                raise ModuleNotFoundError("textfix needs the pocketsphinx package (pip install pocketsphinx)")
+            path = Path(list(spec.submodule_search_locations)[0]) / "model" / "en-us" / "en-us.lm.bin"
         if not Path(path).is_file():
             raise FileNotFoundError(f"pocketsphinx language model not found at {path}")
-        self._lm = NGramModel(Config(), LogMath(), str(path))
+        fast = _compiled_lm(str(path)) if compiled is not False else None
+        if compiled and fast is None:
+            raise RuntimeError("textfix's compiled scoring loop is not available (TEXTFIX_PURE set, or "
+                               "textfix was installed without a C compiler)")
+        self.compiled = fast is not None
+        if fast is not None:
+            self._fast = fast
+            self.score = fast.score      # type: ignore[method-assign]
+            self.logp = fast.logp        # type: ignore[method-assign]
+            self.unigram = fast.logp     # type: ignore[method-assign]  (logp(word) has no history)
+        else:
+            from pocketsphinx import Config, LogMath, NGramModel  # heavy C extension: import on first use
+
+            self._lm = NGramModel(Config(), LogMath(), str(path))
 
     def _in_vocab(self, word: str) -> bool:
+        if self.compiled:
+            return self._fast.logp(word) > -50.0
         return self._lm.prob([word]) * self._LOG10 > -50.0
 
     def _raw(self, word: str, prev1: str | None, prev2: str | None) -> float:
