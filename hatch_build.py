@@ -3,6 +3,7 @@ Python headers are there; without them the wheel is pure Python and textfix uses
 Python (same results, slower). ``TEXTFIX_NO_COMPILE=1`` skips the compiler on purpose."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import shutil
@@ -29,7 +30,9 @@ def compile_extension(root: Path, out_dir: Path) -> Path | None:
     include = sysconfig.get_paths()["include"]
     target = out_dir / f"_fastlm{sysconfig.get_config_var('EXT_SUFFIX') or '.so'}"
     link = ["-bundle", "-undefined", "dynamic_lookup"] if sys.platform == "darwin" else ["-shared"]
-    cmd = [*cc, "-O2", "-fPIC", "-fwrapv", "-I", include, str(root / SOURCE), "-o", str(target), *link]
+    digest = hashlib.sha256((root / SOURCE).read_bytes()).hexdigest()
+    cmd = [*cc, "-O2", "-fPIC", "-fwrapv", f'-DTEXTFIX_FASTLM_SOURCE="{digest}"', "-I", include,
+           str(root / SOURCE), "-o", str(target), *link]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -61,3 +64,11 @@ class CustomBuildHook(BuildHookInterface):
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
         build_data["force_include"][str(built)] = f"textfix/{built.name}"
+        # and in place, as ``build_ext --inplace`` would: the README's ``pip install '.[test]' &&
+        # python -m pytest`` imports textfix from the checkout, which should then test the compiled
+        # loop too (gitignored, and excluded from the wheel's file walk; a copy left behind by an
+        # older _fastlm.c is refused at import: see scoring.compiled_available)
+        try:
+            shutil.copy2(built, root / "textfix" / built.name)
+        except OSError:
+            pass

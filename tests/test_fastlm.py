@@ -116,3 +116,35 @@ def test_restore_same_on_both_paths():
     assert fast["compiled"] and not pure["compiled"]
     assert fast["runs"] == pure["runs"]
     assert any(run[1] for run in fast["runs"])  # the fixtures are spun: there are edits to compare
+
+
+@compiled
+def test_score_many_matches_pure(both):
+    fast, pure = both
+    words = _fixture_words()
+    heads = [tuple(words[k:k + size]) for k in range(0, 400, 7) for size in (1, 2, 3)]
+    for k in range(0, len(words) - 4, 97):
+        tail = tuple(words[k:k + 2])
+        for hist in ((None, "<s>"), ("the", "war"), (None, None)):
+            for eos in (False, True):
+                assert fast.score_many(heads, tail, *hist, eos) == pure.score_many(heads, tail, *hist, eos)
+                assert fast.score_many(heads, tail, *hist, eos) == [
+                    fast.score((*h, *tail), *hist, eos)[0] for h in heads]
+    assert fast.score_many([], ("a",), None, None, False) == []
+
+
+@compiled
+def test_stale_build_refused(monkeypatch, tmp_path):
+    """A module built from another _fastlm.c than the one beside scoring.py is not used."""
+    source = Path(scoring.__file__).with_name("_fastlm.c")
+    import hashlib
+    assert scoring._fastlm_module().SOURCE_SHA256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    (tmp_path / "_fastlm.c").write_text(source.read_text(encoding="utf-8") + "/* edited */\n", encoding="utf-8")
+    monkeypatch.setattr(scoring, "__file__", str(tmp_path / "scoring.py"))
+    scoring._fastlm_module.cache_clear()
+    try:
+        assert not scoring.compiled_available()
+    finally:
+        monkeypatch.undo()
+        scoring._fastlm_module.cache_clear()
+    assert scoring.compiled_available()

@@ -98,6 +98,49 @@ static void LM_dealloc(LM *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* the history of the scoring loop: the last two words (None where there is none) and their ids */
+typedef struct {
+    PyObject *p1, *p2;   /* borrowed */
+    int32_t w1, w2;
+    int has1, has2;
+} Hist;
+
+static int hist_init(LM *self, Hist *h, PyObject *p2, PyObject *p1)
+{
+    h->p1 = p1;
+    h->p2 = p2;
+    h->w1 = h->w2 = 0;
+    h->has1 = p1 != Py_None;
+    h->has2 = h->has1 && p2 != Py_None;
+    if (h->has1 && lm_wid(self, p1, &h->w1) < 0)
+        return -1;
+    if (h->has2 && lm_wid(self, p2, &h->w2) < 0)
+        return -1;
+    return 0;
+}
+
+/* one word of Scorer.score's loop: add its log10 probability to *total, move the history on */
+static inline int hist_step(LM *self, Hist *h, PyObject *w, double *total)
+{
+    if (w == Py_None) {
+        *total += self->oov_logp;
+        h->p2 = h->p1 = Py_None;
+        h->has1 = h->has2 = 0;
+        return 0;
+    }
+    int32_t wid = self->eos_wid;
+    if (w != self->eos && lm_wid(self, w, &wid) < 0)
+        return -1;
+    *total += lm_raw(self, wid, h->w1, h->w2, h->has1 ? (h->has2 ? 2 : 1) : 0);
+    h->p2 = h->p1;
+    h->w2 = h->w1;
+    h->has2 = h->has1;
+    h->p1 = w;
+    h->w1 = wid;
+    h->has1 = 1;
+    return 0;
+}
+
 /* score(words, p2, p1, eos=False) -> (total, p2, p1): Scorer.score */
 static PyObject *LM_score(LM *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -105,48 +148,88 @@ static PyObject *LM_score(LM *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "score(words, p2, p1, eos=False)");
         return NULL;
     }
+    int eos = nargs == 4 ? PyObject_IsTrue(args[3]) : 0;
+    if (eos < 0)
+        return NULL;
     PyObject *seq = PySequence_Fast(args[0], "words must be a sequence");
     if (seq == NULL)
         return NULL;
-    int eos = nargs == 4 ? PyObject_IsTrue(args[3]) : 0;
-    if (eos < 0) {
-        Py_DECREF(seq);
-        return NULL;
-    }
-    PyObject *p2 = args[1], *p1 = args[2];
-    /* history as word ids; has1/has2: whether p1/p2 are words (not None) */
-    int has1 = p1 != Py_None, has2 = has1 && p2 != Py_None;
-    int32_t w1 = 0, w2 = 0;
-    if (has1 && lm_wid(self, p1, &w1) < 0)
-        goto error;
-    if (has2 && lm_wid(self, p2, &w2) < 0)
+    Hist h;
+    double total = 0.0;
+    if (hist_init(self, &h, args[1], args[2]) < 0)
         goto error;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
-    double total = 0.0;
-    for (Py_ssize_t k = 0; k < n + (eos ? 1 : 0); k++) {
-        PyObject *w = k < n ? items[k] : self->eos;
-        if (w == Py_None) {
-            total += self->oov_logp;
-            p2 = p1 = Py_None;
-            has1 = has2 = 0;
-            continue;
-        }
-        int32_t wid = self->eos_wid;
-        if (k < n && lm_wid(self, w, &wid) < 0)
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (hist_step(self, &h, items[k], &total) < 0)
             goto error;
-        total += lm_raw(self, wid, w1, w2, has1 ? (has2 ? 2 : 1) : 0);
-        p2 = p1;
-        w2 = w1;
-        has2 = has1;
-        p1 = w;
-        w1 = wid;
-        has1 = 1;
-    }
+    if (eos && hist_step(self, &h, self->eos, &total) < 0)
+        goto error;
+    PyObject *res = Py_BuildValue("(dOO)", total, h.p2, h.p1);
     Py_DECREF(seq);
-    return Py_BuildValue("(dOO)", total, p2, p1);
+    return res;
 error:
     Py_DECREF(seq);
+    return NULL;
+}
+
+/* score_many(heads, tail, p2, p1, eos) -> [score(head + tail, p2, p1, eos)[0] for head in heads]:
+ * the candidates of one site (each head a tuple of words) before the same right context */
+static PyObject *LM_score_many(LM *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "score_many(heads, tail, p2, p1, eos)");
+        return NULL;
+    }
+    int eos = PyObject_IsTrue(args[4]);
+    if (eos < 0)
+        return NULL;
+    PyObject *heads = PySequence_Fast(args[0], "heads must be a sequence");
+    if (heads == NULL)
+        return NULL;
+    PyObject *tail = PySequence_Fast(args[1], "tail must be a sequence");
+    if (tail == NULL) {
+        Py_DECREF(heads);
+        return NULL;
+    }
+    Py_ssize_t nh = PySequence_Fast_GET_SIZE(heads), nt = PySequence_Fast_GET_SIZE(tail);
+    PyObject **hs = PySequence_Fast_ITEMS(heads), **ts = PySequence_Fast_ITEMS(tail);
+    PyObject *out = PyList_New(nh);
+    if (out == NULL)
+        goto error;
+    Hist start;
+    if (hist_init(self, &start, args[2], args[3]) < 0)
+        goto error;
+    for (Py_ssize_t i = 0; i < nh; i++) {
+        PyObject *head = PySequence_Fast(hs[i], "each head must be a sequence");
+        if (head == NULL)
+            goto error;
+        Hist h = start;
+        double total = 0.0;
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(head);
+        PyObject **items = PySequence_Fast_ITEMS(head);
+        int bad = 0;
+        for (Py_ssize_t k = 0; k < n && !bad; k++)
+            bad = hist_step(self, &h, items[k], &total) < 0;
+        for (Py_ssize_t k = 0; k < nt && !bad; k++)
+            bad = hist_step(self, &h, ts[k], &total) < 0;
+        if (!bad && eos)
+            bad = hist_step(self, &h, self->eos, &total) < 0;
+        Py_DECREF(head);
+        if (bad)
+            goto error;
+        PyObject *v = PyFloat_FromDouble(total);
+        if (v == NULL)
+            goto error;
+        PyList_SET_ITEM(out, i, v);
+    }
+    Py_DECREF(heads);
+    Py_DECREF(tail);
+    return out;
+error:
+    Py_XDECREF(out);
+    Py_DECREF(heads);
+    Py_DECREF(tail);
     return NULL;
 }
 
@@ -181,6 +264,8 @@ static PyObject *LM_logp(LM *self, PyObject *const *args, Py_ssize_t nargs)
 static PyMethodDef LM_methods[] = {
     {"score", (PyCFunction)(void (*)(void))LM_score, METH_FASTCALL,
      "score(words, p2, p1, eos=False) -> (total, p2, p1): log10 probability of words after p2 p1"},
+    {"score_many", (PyCFunction)(void (*)(void))LM_score_many, METH_FASTCALL,
+     "score_many(heads, tail, p2, p1, eos) -> [score((*head, *tail), p2, p1, eos)[0] for head in heads]"},
     {"logp", (PyCFunction)(void (*)(void))LM_logp, METH_FASTCALL,
      "logp(word, prev1=None, prev2=None) -> log10 P(word | prev2 prev1)"},
     {NULL, NULL, 0, NULL}
@@ -209,6 +294,14 @@ PyMODINIT_FUNC PyInit__fastlm(void)
     PyObject *m = PyModule_Create(&fastlm_module);
     if (m == NULL)
         return NULL;
+#ifndef TEXTFIX_FASTLM_SOURCE
+#define TEXTFIX_FASTLM_SOURCE ""
+#endif
+    /* the SHA-256 of the _fastlm.c it was built from: textfix refuses a stale build */
+    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", TEXTFIX_FASTLM_SOURCE) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     Py_INCREF(&LMType);
     if (PyModule_AddObject(m, "LM", (PyObject *)&LMType) < 0) {
         Py_DECREF(&LMType);

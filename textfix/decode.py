@@ -150,25 +150,26 @@ MEMO_ENTRIES = 4_000
 _CAND_INFO: dict[int, tuple] = {}
 
 
-def _cand_info(scorer: Scorer, candidates: tuple, n: int) -> list[tuple]:
-    """``[(vocab forms, their unigram log10 sum or None if not discounted), ...]`` of at least the
-    first ``n`` candidates."""
+def _cand_info(scorer: Scorer, candidates: tuple, n: int) -> tuple[list, list]:
+    """``(vocab forms of each candidate, their unigram log10 sums or None if not discounted)`` of at
+    least the first ``n`` candidates."""
     hit = _CAND_INFO.get(id(candidates))
     if hit is not None and hit[0] is candidates and hit[1] is scorer:
-        info = hit[2]
-        if len(info) >= n:
-            return info
+        forms, unis = hit[2], hit[3]
+        if len(forms) >= n:
+            return forms, unis
     else:
-        info = []
+        forms, unis = [], []
         if len(_CAND_INFO) > MEMO_ENTRIES:
             _CAND_INFO.clear()
-        _CAND_INFO[id(candidates)] = (candidates, scorer, info)
+        _CAND_INFO[id(candidates)] = (candidates, scorer, forms, unis)
     vf, uni = scorer.vocab_form, scorer.unigram
-    for c, table in candidates[len(info):n]:
+    for c, table in candidates[len(forms):n]:
         words = c.words
         cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
-        info.append((cw, sum(uni(w) for w in cw) if table in DISCOUNTED else None))
-    return info
+        forms.append(cw)
+        unis.append(sum(uni(w) for w in cw) if table in DISCOUNTED else None)
+    return forms, unis
 
 
 def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Match,
@@ -206,14 +207,22 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
     for w in left:
         p2, p1 = (p1, w) if w is not None else (None, None)
     spun_words = tuple(vocab[m.i:m.j])
+    forms, unis = _cand_info(scorer, cands, n)
+    k0 = len(out) if hit is not None else 0
     if hit is None:
-        base = scorer.score((*spun_words, *right), p2, p1, eos)[0]
+        # the page's words and the candidates before the same right context, in one call
+        totals = scorer.score_many([spun_words, *forms[:n]], right, p2, p1, eos)
+        base = totals[0]
         out = []
+        k1 = 1
+    else:
+        totals = scorer.score_many(forms[k0:n], right, p2, p1, eos)
+        k1 = 0
     base_uni = None
-    info = _cand_info(scorer, cands, n)
-    for k in range(len(out), n):
-        cw, cw_uni = info[k]
-        total = scorer.score((*cw, *right), p2, p1, eos)[0]
+    for k in range(k0, n):
+        cw, cw_uni = forms[k], unis[k]
+        total = totals[k1]
+        k1 += 1
         g = total - base
         if len(cw) != len(spun_words):
             # every word costs probability: a shorter wording is not likelier for being shorter

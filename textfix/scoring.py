@@ -118,17 +118,37 @@ class Scorer:
             p2, p1 = p1, w
         return total, p2, p1
 
+    def score_many(self, heads: Sequence[Sequence[str | None]], tail: Sequence[str | None], p2: str | None,
+                   p1: str | None, eos: bool = False) -> list[float]:
+        """``[score((*head, *tail), p2, p1, eos)[0] for head in heads]``: the candidates of one site
+        before the same right context."""
+        score = self.score
+        return [score((*head, *tail), p2, p1, eos)[0] for head in heads]
+
 
 def compiled_available() -> bool:
     """Is the compiled scoring loop (``textfix._fastlm``, built at install time when a C compiler
     is there) importable and not turned off with ``TEXTFIX_PURE=1``?"""
     if os.environ.get("TEXTFIX_PURE", "") not in ("", "0"):
         return False
+    return _fastlm_module() is not None
+
+
+@functools.cache
+def _fastlm_module():
+    """textfix._fastlm, or None: not built, or built from another _fastlm.c than the one beside it
+    (a copy left in a checkout by an older install: its loop might not be this source's)."""
     try:
-        from . import _fastlm  # noqa: F401
+        from . import _fastlm
     except ImportError:
-        return False
-    return True
+        return None
+    source = Path(__file__).with_name("_fastlm.c")
+    if source.is_file():
+        import hashlib
+
+        if hashlib.sha256(source.read_bytes()).hexdigest() != getattr(_fastlm, "SOURCE_SHA256", None):
+            return None
+    return _fastlm
 
 
 def _compiled_lm(path: str):
@@ -144,8 +164,7 @@ def _compiled_lm(path: str):
 
     from pocketsphinx import _pocketsphinx  # heavy C extension: import on first use
 
-    from . import _fastlm
-
+    _fastlm = _fastlm_module()
     lib = ctypes.CDLL(_pocketsphinx.__file__)
     vp = ctypes.c_void_p
     lib.ps_config_init.restype, lib.ps_config_init.argtypes = vp, [vp]
@@ -176,7 +195,7 @@ _ERR_WARN = 2
 class TrigramScorer(Scorer):
     """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``).
 
-    With the compiled loop (see :func:`compiled_available`) ``score``, ``logp`` and ``unigram``
+    With the compiled loop (see :func:`compiled_available`) ``score``, ``score_many``, ``logp`` and ``unigram``
     are C methods over the same model; otherwise the pure-Python ones below."""
 
     name = "trigram"
@@ -201,6 +220,7 @@ class TrigramScorer(Scorer):
         if fast is not None:
             self._fast = fast
             self.score = fast.score      # type: ignore[method-assign]
+            self.score_many = fast.score_many  # type: ignore[method-assign]
             self.logp = fast.logp        # type: ignore[method-assign]
             self.unigram = fast.logp     # type: ignore[method-assign]  (logp(word) has no history)
         else:
