@@ -119,18 +119,36 @@ def test_restore_same_on_both_paths():
 
 
 @compiled
-def test_score_many_matches_pure(both):
+def test_gains_match_pure(both):
+    """decode.candidate_gains's candidate loop: every candidate list of the lexicon's entries for
+    the fixtures' words, before real right contexts, with and without a given base."""
+    from textfix.decode import FREQ_DISCOUNT, LENGTH_COST
+    from textfix.tables import lexicon
+
     fast, pure = both
+    lex = lexicon(("phrases", "family", "thesaurus"))
     words = _fixture_words()
-    heads = [tuple(words[k:k + size]) for k in range(0, 400, 7) for size in (1, 2, 3)]
-    for k in range(0, len(words) - 4, 97):
-        tail = tuple(words[k:k + 2])
-        for hist in ((None, "<s>"), ("the", "war"), (None, None)):
-            for eos in (False, True):
-                assert fast.score_many(heads, tail, *hist, eos) == pure.score_many(heads, tail, *hist, eos)
-                assert fast.score_many(heads, tail, *hist, eos) == [
-                    fast.score((*h, *tail), *hist, eos)[0] for h in heads]
-    assert fast.score_many([], ("a",), None, None, False) == []
+    n = 0
+    for k in range(2, len(words) - 4, 5):
+        spun = (words[k],)
+        if spun[0] is None:
+            continue
+        cands = lex.lookup(spun)
+        if not cands:
+            continue
+        heads = [tuple(pure.vocab_form(w) for w in c.words) for c, _ in cands]
+        unis = [sum(pure.unigram(w) for w in h) if tb == "thesaurus" else None for h, (_, tb) in zip(heads, cands)]
+        tail = tuple(words[k + 1:k + 3])
+        for hist, eos in (((words[k - 2], words[k - 1]), False), ((None, "<s>"), True), ((None, None), False)):
+            for base in (None, -7.25):
+                got = fast.gains(heads, unis, spun, tail, *hist, eos, base, LENGTH_COST, FREQ_DISCOUNT)
+                assert got == pure.gains(heads, unis, spun, tail, *hist, eos, base, LENGTH_COST, FREQ_DISCOUNT)
+                n += 1
+    assert n > 300
+    assert fast.gains([], [], ("war",), (), None, None, False, None, 1.0, 0.7) == \
+        pure.gains([], [], ("war",), (), None, None, False, None, 1.0, 0.7)
+    with pytest.raises(ValueError):
+        fast.gains([("war",)], [], ("war",), (), None, None, False, None, 1.0, 0.7)
 
 
 @compiled

@@ -173,33 +173,80 @@ error:
     return NULL;
 }
 
-/* score_many(heads, tail, p2, p1, eos) -> [score(head + tail, p2, p1, eos)[0] for head in heads]:
- * the candidates of one site (each head a tuple of words) before the same right context */
-static PyObject *LM_score_many(LM *self, PyObject *const *args, Py_ssize_t nargs)
+/* log10 P(w) with no history, as Scorer.unigram (oov_logp for None); -1 on error */
+static int lm_unigram(LM *self, PyObject *w, double *out)
 {
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "score_many(heads, tail, p2, p1, eos)");
+    if (w == Py_None) {
+        *out = self->oov_logp;
+        return 0;
+    }
+    int32_t wid;
+    if (lm_wid(self, w, &wid) < 0)
+        return -1;
+    *out = lm_raw(self, wid, 0, 0, 0);
+    return 0;
+}
+
+/* gains(heads, unis, spun, tail, p2, p1, eos, base, length_cost, freq_discount) -> (base, gains):
+ * decode.candidate_gains's loop over one site's candidates, before the article term. For each head
+ * (a candidate's vocabulary forms) with unigram sum u (None: not discounted):
+ *     g = score(head + tail) - base
+ *     g += length_cost * (len(head) - len(spun))            if the lengths differ
+ *     g -= freq_discount * (u - sum(unigram(w) for w in spun))   if u is not None
+ * base = score(spun + tail) unless given; the same operations in the same order as the Python. */
+static PyObject *LM_gains(LM *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError,
+                        "gains(heads, unis, spun, tail, p2, p1, eos, base, length_cost, freq_discount)");
         return NULL;
     }
-    int eos = PyObject_IsTrue(args[4]);
+    int eos = PyObject_IsTrue(args[6]);
     if (eos < 0)
         return NULL;
-    PyObject *heads = PySequence_Fast(args[0], "heads must be a sequence");
-    if (heads == NULL)
+    double length_cost = PyFloat_AsDouble(args[8]), freq_discount = PyFloat_AsDouble(args[9]);
+    if (PyErr_Occurred())
         return NULL;
-    PyObject *tail = PySequence_Fast(args[1], "tail must be a sequence");
-    if (tail == NULL) {
-        Py_DECREF(heads);
-        return NULL;
+    PyObject *heads = NULL, *unis = NULL, *spun = NULL, *tail = NULL, *out = NULL;
+    heads = PySequence_Fast(args[0], "heads must be a sequence");
+    unis = heads ? PySequence_Fast(args[1], "unis must be a sequence") : NULL;
+    spun = unis ? PySequence_Fast(args[2], "spun must be a sequence") : NULL;
+    tail = spun ? PySequence_Fast(args[3], "tail must be a sequence") : NULL;
+    if (tail == NULL)
+        goto error;
+    Py_ssize_t nh = PySequence_Fast_GET_SIZE(heads), ns = PySequence_Fast_GET_SIZE(spun),
+               nt = PySequence_Fast_GET_SIZE(tail);
+    if (PySequence_Fast_GET_SIZE(unis) != nh) {
+        PyErr_SetString(PyExc_ValueError, "heads and unis differ in length");
+        goto error;
     }
-    Py_ssize_t nh = PySequence_Fast_GET_SIZE(heads), nt = PySequence_Fast_GET_SIZE(tail);
-    PyObject **hs = PySequence_Fast_ITEMS(heads), **ts = PySequence_Fast_ITEMS(tail);
-    PyObject *out = PyList_New(nh);
+    PyObject **hs = PySequence_Fast_ITEMS(heads), **us = PySequence_Fast_ITEMS(unis),
+             **ss = PySequence_Fast_ITEMS(spun), **ts = PySequence_Fast_ITEMS(tail);
+    Hist start;
+    if (hist_init(self, &start, args[4], args[5]) < 0)
+        goto error;
+    double base;
+    if (args[7] == Py_None) {
+        Hist h = start;
+        base = 0.0;
+        for (Py_ssize_t k = 0; k < ns; k++)
+            if (hist_step(self, &h, ss[k], &base) < 0)
+                goto error;
+        for (Py_ssize_t k = 0; k < nt; k++)
+            if (hist_step(self, &h, ts[k], &base) < 0)
+                goto error;
+        if (eos && hist_step(self, &h, self->eos, &base) < 0)
+            goto error;
+    } else {
+        base = PyFloat_AsDouble(args[7]);
+        if (PyErr_Occurred())
+            goto error;
+    }
+    out = PyList_New(nh);
     if (out == NULL)
         goto error;
-    Hist start;
-    if (hist_init(self, &start, args[2], args[3]) < 0)
-        goto error;
+    int have_base_uni = 0;
+    double base_uni = 0.0;
     for (Py_ssize_t i = 0; i < nh; i++) {
         PyObject *head = PySequence_Fast(hs[i], "each head must be a sequence");
         if (head == NULL)
@@ -218,18 +265,42 @@ static PyObject *LM_score_many(LM *self, PyObject *const *args, Py_ssize_t nargs
         Py_DECREF(head);
         if (bad)
             goto error;
-        PyObject *v = PyFloat_FromDouble(total);
+        double g = total - base;
+        if (n != ns)
+            g += length_cost * (double)(n - ns);
+        if (us[i] != Py_None) {
+            double u = PyFloat_AsDouble(us[i]);
+            if (u == -1.0 && PyErr_Occurred())
+                goto error;
+            if (!have_base_uni) {
+                base_uni = 0.0;
+                for (Py_ssize_t k = 0; k < ns; k++) {
+                    double v;
+                    if (lm_unigram(self, ss[k], &v) < 0)
+                        goto error;
+                    base_uni += v;
+                }
+                have_base_uni = 1;
+            }
+            g -= freq_discount * (u - base_uni);
+        }
+        PyObject *v = PyFloat_FromDouble(g);
         if (v == NULL)
             goto error;
         PyList_SET_ITEM(out, i, v);
     }
     Py_DECREF(heads);
+    Py_DECREF(unis);
+    Py_DECREF(spun);
     Py_DECREF(tail);
-    return out;
+    PyObject *res = Py_BuildValue("(dN)", base, out);
+    return res;
 error:
     Py_XDECREF(out);
-    Py_DECREF(heads);
-    Py_DECREF(tail);
+    Py_XDECREF(heads);
+    Py_XDECREF(unis);
+    Py_XDECREF(spun);
+    Py_XDECREF(tail);
     return NULL;
 }
 
@@ -264,8 +335,9 @@ static PyObject *LM_logp(LM *self, PyObject *const *args, Py_ssize_t nargs)
 static PyMethodDef LM_methods[] = {
     {"score", (PyCFunction)(void (*)(void))LM_score, METH_FASTCALL,
      "score(words, p2, p1, eos=False) -> (total, p2, p1): log10 probability of words after p2 p1"},
-    {"score_many", (PyCFunction)(void (*)(void))LM_score_many, METH_FASTCALL,
-     "score_many(heads, tail, p2, p1, eos) -> [score((*head, *tail), p2, p1, eos)[0] for head in heads]"},
+    {"gains", (PyCFunction)(void (*)(void))LM_gains, METH_FASTCALL,
+     "gains(heads, unis, spun, tail, p2, p1, eos, base, length_cost, freq_discount) -> (base, gains): "
+     "decode.candidate_gains's candidate loop"},
     {"logp", (PyCFunction)(void (*)(void))LM_logp, METH_FASTCALL,
      "logp(word, prev1=None, prev2=None) -> log10 P(word | prev2 prev1)"},
     {NULL, NULL, 0, NULL}

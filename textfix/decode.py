@@ -208,33 +208,20 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
         p2, p1 = (p1, w) if w is not None else (None, None)
     spun_words = tuple(vocab[m.i:m.j])
     forms, unis = _cand_info(scorer, cands, n)
-    k0 = len(out) if hit is not None else 0
     if hit is None:
-        # the page's words and the candidates before the same right context, in one call
-        totals = scorer.score_many([spun_words, *forms[:n]], right, p2, p1, eos)
-        base = totals[0]
+        k0 = 0
+        base, gains = scorer.gains(forms[:n], unis[:n], spun_words, right, p2, p1, eos, None, LENGTH_COST,
+                                   FREQ_DISCOUNT)
         out = []
-        k1 = 1
     else:
-        totals = scorer.score_many(forms[k0:n], right, p2, p1, eos)
-        k1 = 0
-    base_uni = None
-    for k in range(k0, n):
-        cw, cw_uni = forms[k], unis[k]
-        total = totals[k1]
-        k1 += 1
-        g = total - base
-        if len(cw) != len(spun_words):
-            # every word costs probability: a shorter wording is not likelier for being shorter
-            g += LENGTH_COST * (len(cw) - len(spun_words))
-        if cw_uni is not None:
-            if base_uni is None:
-                uni = scorer.unigram
-                base_uni = sum(uni(w) for w in spun_words)
-            g -= FREQ_DISCOUNT * (cw_uni - base_uni)
-        if art:
-            g += article_logodds(tokens, m, cands[k][0])
-        out.append(g)
+        k0 = len(out)
+        _, gains = scorer.gains(forms[k0:n], unis[k0:n], spun_words, right, p2, p1, eos, base, LENGTH_COST,
+                                FREQ_DISCOUNT)
+    if art:
+        for k, g in enumerate(gains, k0):
+            out.append(g + article_logodds(tokens, m, cands[k][0]))
+    else:
+        out.extend(gains)
     if cache is not None and hit is None:
         if len(cache) > 100_000:
             cache.clear()

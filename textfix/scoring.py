@@ -118,12 +118,33 @@ class Scorer:
             p2, p1 = p1, w
         return total, p2, p1
 
-    def score_many(self, heads: Sequence[Sequence[str | None]], tail: Sequence[str | None], p2: str | None,
-                   p1: str | None, eos: bool = False) -> list[float]:
-        """``[score((*head, *tail), p2, p1, eos)[0] for head in heads]``: the candidates of one site
-        before the same right context."""
+    def gains(self, heads: Sequence[Sequence[str | None]], unis: Sequence[float | None],
+              spun: Sequence[str | None], tail: Sequence[str | None], p2: str | None, p1: str | None,
+              eos: bool, base: float | None, length_cost: float, freq_discount: float
+              ) -> tuple[float, list[float]]:
+        """decode.candidate_gains's loop over one site's candidates (before the article term): for
+        each candidate's vocabulary forms ``head`` (unigram log10 sum ``u``, None if not discounted),
+        its log10 gain over the page's words ``spun`` before the same ``tail``, a length cost for
+        each word it adds or saves, and the frequency discount. ``(base, gains)``, ``base`` being
+        the page's words' score (computed unless given)."""
         score = self.score
-        return [score((*head, *tail), p2, p1, eos)[0] for head in heads]
+        if base is None:
+            base = score((*spun, *tail), p2, p1, eos)[0]
+        out = []
+        base_uni = None
+        for cw, cw_uni in zip(heads, unis):
+            total = score((*cw, *tail), p2, p1, eos)[0]
+            g = total - base
+            if len(cw) != len(spun):
+                # every word costs probability: a shorter wording is not likelier for being shorter
+                g += length_cost * (len(cw) - len(spun))
+            if cw_uni is not None:
+                if base_uni is None:
+                    uni = self.unigram
+                    base_uni = sum(uni(w) for w in spun)
+                g -= freq_discount * (cw_uni - base_uni)
+            out.append(g)
+        return base, out
 
 
 def compiled_available() -> bool:
@@ -195,7 +216,8 @@ _ERR_WARN = 2
 class TrigramScorer(Scorer):
     """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``).
 
-    With the compiled loop (see :func:`compiled_available`) ``score``, ``score_many``, ``logp`` and ``unigram``
+    With the compiled loop (see :func:`compiled_available`) ``score``, ``gains``, ``logp`` and
+    ``unigram``
     are C methods over the same model; otherwise the pure-Python ones below."""
 
     name = "trigram"
@@ -220,7 +242,7 @@ class TrigramScorer(Scorer):
         if fast is not None:
             self._fast = fast
             self.score = fast.score      # type: ignore[method-assign]
-            self.score_many = fast.score_many  # type: ignore[method-assign]
+            self.gains = fast.gains      # type: ignore[method-assign]
             self.logp = fast.logp        # type: ignore[method-assign]
             self.unigram = fast.logp     # type: ignore[method-assign]  (logp(word) has no history)
         else:
