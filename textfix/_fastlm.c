@@ -18,8 +18,18 @@
 typedef int32_t (*wid_fn)(void *model, const char *word);
 typedef int32_t (*prob_fn)(void *model, int32_t wid, int32_t *history, int32_t n_hist, int32_t *n_used);
 
+/* a direct-mapped cache of look-ups: (word, history, history length) -> log10 probability, 2**16
+ * slots (1.5 MB). Measured (farm-bench, whole process, 100 spun BBC articles restored, 5 pairs):
+ * 0.94x the CPU time of no cache (0.81-1.04) */
+#define CACHE_BITS 16
+typedef struct {
+    int32_t wid, w1, w2, n;
+    double v;
+} Slot;
+
 typedef struct {
     PyObject_HEAD
+    Slot *cache;
     void *model;
     wid_fn wid;
     prob_fn prob;
@@ -62,9 +72,24 @@ static int lm_wid(LM *self, PyObject *word, int32_t *out)
 /* log10 P(wid | h1 h2) as the Python scorer's _raw: history of 0, 1 or 2 words */
 static inline double lm_raw(LM *self, int32_t wid, int32_t h1, int32_t h2, int n_hist)
 {
+    if (n_hist < 2)
+        h2 = 0;
+    if (n_hist < 1)
+        h1 = 0;
+    uint32_t key = ((uint32_t)wid * 0x9E3779B1u) ^ ((uint32_t)h1 * 0x85EBCA77u) ^ ((uint32_t)h2 * 0xC2B2AE3Du)
+                   ^ (uint32_t)n_hist;
+    Slot *slot = &self->cache[key >> (32 - CACHE_BITS)];
+    if (slot->n == n_hist && slot->wid == wid && slot->w1 == h1 && slot->w2 == h2)
+        return slot->v;
     int32_t hist[2] = {h1, h2};
     int32_t n_used;
-    return (double)self->prob(self->model, wid, hist, n_hist, &n_used) * self->factor;
+    double v = (double)self->prob(self->model, wid, hist, n_hist, &n_used) * self->factor;
+    slot->wid = wid;
+    slot->w1 = h1;
+    slot->w2 = h2;
+    slot->n = n_hist;
+    slot->v = v;
+    return v;
 }
 
 static int LM_init(LM *self, PyObject *args, PyObject *kwds)
@@ -88,11 +113,21 @@ static int LM_init(LM *self, PyObject *args, PyObject *kwds)
     if (self->wids == NULL || self->eos == NULL)
         return -1;
     self->eos_wid = self->wid(self->model, "</s>");
+    if (self->cache == NULL) {
+        self->cache = PyMem_Calloc((size_t)1 << CACHE_BITS, sizeof(Slot));
+        if (self->cache == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < ((size_t)1 << CACHE_BITS); k++)
+        self->cache[k].n = -1;
     return 0;
 }
 
 static void LM_dealloc(LM *self)
 {
+    PyMem_Free(self->cache);
     Py_XDECREF(self->wids);
     Py_XDECREF(self->eos);
     Py_TYPE(self)->tp_free((PyObject *)self);

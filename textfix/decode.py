@@ -10,6 +10,7 @@ confidence is the posterior odds of the best path against the same path with tha
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,8 +68,10 @@ class Choice:
     confidence: float
 
 
+@functools.lru_cache(maxsize=8192)
 def wants_an(word: str) -> bool:
-    """Does ``word`` take "an" rather than "a"? (by its first sound, approximately)"""
+    """Does ``word`` take "an" rather than "a"? (by its first sound, approximately; memoised: it is
+    asked for every candidate after an "a"/"an")"""
     w = word.lower()
     if not w:
         return False
@@ -85,20 +88,24 @@ def wants_an(word: str) -> bool:
 def find_matches(tokens: Sequence[Token], lex: Lexicon, free: Sequence[bool]) -> list[Match]:
     """Every table phrase that occurs on free tokens, joined by spaces only."""
     out: list[Match] = []
+    append = out.append
     n = len(tokens)
     first = lex.first_words
     prefixes = lex.prefixes
     lookup = lex.lookup
-    for i in range(n):
-        t = tokens[i]
-        if not free[i] or t.norm not in first or t.hyphened:
+    for i, t in enumerate(tokens):
+        norm = t.norm
+        if norm not in first or not free[i] or t.hyphened:
             continue
         if not t.is_number:
-            cands = lookup((t.norm,))
+            key = (norm,)
+            cands = lookup(key)
             if cands:
-                out.append(Match(i, i + 1, (t.norm,), cands))
-        phrase = t.norm
-        words = [t.norm]
+                append(Match(i, i + 1, key, cands))
+        if norm not in prefixes:
+            continue  # no longer phrase starts with it (most words)
+        phrase = norm
+        words = [norm]
         j = i + 1
         while phrase in prefixes and j < n:
             u = tokens[j]
