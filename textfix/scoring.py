@@ -186,13 +186,17 @@ def _compiled_lm(path: str):
     from pocketsphinx import _pocketsphinx  # heavy C extension: import on first use
 
     _fastlm = _fastlm_module()
-    lib = ctypes.CDLL(_pocketsphinx.__file__)
     vp = ctypes.c_void_p
-    lib.ps_config_init.restype, lib.ps_config_init.argtypes = vp, [vp]
-    lib.logmath_init.restype, lib.logmath_init.argtypes = vp, [ctypes.c_double, ctypes.c_int, ctypes.c_int]
-    lib.ngram_model_read.restype = vp
-    lib.ngram_model_read.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, vp]
-    lib.err_set_loglevel.argtypes, lib.err_set_loglevel.restype = [ctypes.c_int], ctypes.c_int
+    try:
+        lib = ctypes.CDLL(_pocketsphinx.__file__)
+        lib.ps_config_init.restype, lib.ps_config_init.argtypes = vp, [vp]
+        lib.logmath_init.restype, lib.logmath_init.argtypes = vp, [ctypes.c_double, ctypes.c_int, ctypes.c_int]
+        lib.ngram_model_read.restype = vp
+        lib.ngram_model_read.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, vp]
+        lib.err_set_loglevel.argtypes, lib.err_set_loglevel.restype = [ctypes.c_int], ctypes.c_int
+        lib.ngram_wid, lib.ngram_ng_prob  # noqa: B018  (both must be there)
+    except (OSError, AttributeError):
+        return None  # a pocketsphinx build that does not export its C functions: the pure loop
     config = lib.ps_config_init(None)
     lmath = lib.logmath_init(1.0001, 0, 0)   # pocketsphinx.LogMath()'s defaults
     old = lib.err_set_loglevel(_ERR_WARN)     # no INFO lines on stderr while it loads
@@ -236,8 +240,9 @@ class TrigramScorer(Scorer):
             raise FileNotFoundError(f"pocketsphinx language model not found at {path}")
         fast = _compiled_lm(str(path)) if compiled is not False else None
         if compiled and fast is None:
-            raise RuntimeError("textfix's compiled scoring loop is not available (TEXTFIX_PURE set, or "
-                               "textfix was installed without a C compiler)")
+            raise RuntimeError("textfix's compiled scoring loop is not available (TEXTFIX_PURE set, textfix "
+                               "installed without a C compiler, or a pocketsphinx that does not export its C "
+                               "functions)")
         self.compiled = fast is not None
         if fast is not None:
             self._fast = fast
