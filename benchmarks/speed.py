@@ -4,8 +4,11 @@
 One run measures, on the same text (the 300-article BBC sample spun by benchmarks/spinner.py, and
 the clean originals):
 
-- throughput (MB/s of UTF-8 input) of ``textfix.restore``, ``textfix.spin_score``,
-  ``ftfy.fix_text`` and a bare ``regex`` word tokenise pass, in this process, with ratios;
+- throughput (MB/s of UTF-8 input) of ``textfix.restore``, ``textfix.spin_score`` and
+  ``textfix.learn`` (issue 14: on both scoring paths, the compiled loop and ``TEXTFIX_PURE=1``,
+  when the compiled one is built), ``ftfy.fix_text``, a bare ``regex`` word tokenise pass and a
+  floor (textfix's own tokeniser and table look-up, nothing else), in this process, every row as a
+  ratio to ftfy and to the floor; the rows take turns in each timing round;
 - the ``textfix clean`` command (``python -m textfix clean DIR -o OUT -j N``) on a folder of the 300
   files, with ``-j 1`` and ``-j 2`` (wall time of the whole command, start-up included);
 - cold start: wall time of ``python -c "import textfix"``, of ``import textfix; textfix.restore('x')``
@@ -135,16 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     # built at install time) and the pure-Python fallback (TEXTFIX_PURE=1), switched in this process
     # by resetting the cached scorer; each timing round runs every row once, so the paths, ftfy and the
     # floors are measured in turn under the same machine load
-    from textfix import scoring
-    from textfix.decode import find_matches
-    from textfix.tables import lexicon
-    from textfix.config import Config
+    if textfix:
+        from textfix import scoring
+        from textfix.config import Config
+        from textfix.decode import find_matches
+        from textfix.tables import lexicon
+        from textfix.tokens import tokenize
 
-    paths = ["compiled", "pure"] if scoring.compiled_available() else ["pure"]
-    if paths == ["pure"]:
-        res["notes"].append("textfix._fastlm not available (no C compiler at install, or TEXTFIX_PURE=1): "
-                            "only the pure-Python path is timed")
-    tables = Config().tables
+        paths = ["compiled", "pure"] if scoring.compiled_available() else ["pure"]
+        if paths == ["pure"]:
+            res["notes"].append("textfix._fastlm not available (no C compiler at install, or TEXTFIX_PURE=1): "
+                                "only the pure-Python path is timed")
+        tables = Config().tables
+    else:
+        paths = []
 
     def use_path(path: str) -> None:
         if path == "pure":
@@ -160,8 +167,6 @@ def main(argv: list[str] | None = None) -> int:
             toks = tokenize(d)
             find_matches(toks, lex, [t.fixed is None for t in toks])
 
-    from textfix.tokens import tokenize
-
     fns: dict[str, tuple[str | None, object]] = {}
     if textfix:
         for path in paths:
@@ -170,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             fns[f"textfix.learn [{path}]"] = (path, lambda docs: textfix.learn(docs))
     fns["ftfy.fix_text"] = (None, lambda docs: [ftfy.fix_text(d) for d in docs])
     fns["regex tokenise"] = (None, lambda docs: [TOKEN.findall(d) for d in docs])
-    fns["floor: textfix tokenize + table look-up"] = (None, floor)
+    if textfix:
+        fns["floor: textfix tokenize + table look-up"] = (None, floor)
     times: dict[tuple[str, str], list[float]] = {}
     for name, (path, fn) in fns.items():  # warm-up (tables, model, caches) on both paths
         if path:
@@ -184,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
                 fn(spun[:5])  # the scorer was reset: reload it outside the timing
             for corpus, docs in (("spun", spun), ("clean", clean)):
                 times.setdefault((name, corpus), []).extend(timed(lambda: fn(docs), 1))
-    use_path(paths[0])
+    if paths:
+        use_path(paths[0])
     thr: dict[str, dict[str, float | None]] = {}
     secs: dict[str, dict[str, float | None]] = {}
     for name in fns:
@@ -334,7 +341,7 @@ def markdown(res: dict) -> str:
              "| seconds (spun / clean) | target |")
     L.append("|---|---|---|---|---|---|---|")
     ftfy_s, ftfy_c = thr["ftfy.fix_text"]["spun"], thr["ftfy.fix_text"]["clean"]
-    fl = thr["floor: textfix tokenize + table look-up"]
+    fl = thr.get("floor: textfix tokenize + table look-up", {"spun": None, "clean": None})
 
     def ratio(v, base):
         return None if v is None or not base else v / base
