@@ -221,8 +221,7 @@ class TrigramScorer(Scorer):
     """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``).
 
     With the compiled loop (see :func:`compiled_available`) ``score``, ``gains``, ``logp`` and
-    ``unigram``
-    are C methods over the same model; otherwise the pure-Python ones below."""
+    ``unigram`` are C methods over the same model; otherwise the pure-Python ones below."""
 
     name = "trigram"
     _LOG10 = math.log10(1.0001)
