@@ -10,6 +10,7 @@ confidence is the posterior odds of the best path against the same path with tha
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,8 +68,10 @@ class Choice:
     confidence: float
 
 
+@functools.lru_cache(maxsize=8192)
 def wants_an(word: str) -> bool:
-    """Does ``word`` take "an" rather than "a"? (by its first sound, approximately)"""
+    """Does ``word`` take "an" rather than "a"? (by its first sound, approximately; memoised: it is
+    asked for every candidate after an "a"/"an")"""
     w = word.lower()
     if not w:
         return False
@@ -85,20 +88,24 @@ def wants_an(word: str) -> bool:
 def find_matches(tokens: Sequence[Token], lex: Lexicon, free: Sequence[bool]) -> list[Match]:
     """Every table phrase that occurs on free tokens, joined by spaces only."""
     out: list[Match] = []
+    append = out.append
     n = len(tokens)
     first = lex.first_words
     prefixes = lex.prefixes
     lookup = lex.lookup
-    for i in range(n):
-        t = tokens[i]
-        if not free[i] or t.norm not in first or t.hyphened:
+    for i, t in enumerate(tokens):
+        norm = t.norm
+        if norm not in first or not free[i] or t.hyphened:
             continue
         if not t.is_number:
-            cands = lookup((t.norm,))
+            key = (norm,)
+            cands = lookup(key)
             if cands:
-                out.append(Match(i, i + 1, (t.norm,), cands))
-        phrase = t.norm
-        words = [t.norm]
+                append(Match(i, i + 1, key, cands))
+        if norm not in prefixes:
+            continue  # no longer phrase starts with it (most words)
+        phrase = norm
+        words = [norm]
         j = i + 1
         while phrase in prefixes and j < n:
             u = tokens[j]
@@ -150,25 +157,26 @@ MEMO_ENTRIES = 4_000
 _CAND_INFO: dict[int, tuple] = {}
 
 
-def _cand_info(scorer: Scorer, candidates: tuple, n: int) -> list[tuple]:
-    """``[(vocab forms, their unigram log10 sum or None if not discounted), ...]`` of at least the
-    first ``n`` candidates."""
+def _cand_info(scorer: Scorer, candidates: tuple, n: int) -> tuple[list, list]:
+    """``(vocab forms of each candidate, their unigram log10 sums or None if not discounted)`` of at
+    least the first ``n`` candidates."""
     hit = _CAND_INFO.get(id(candidates))
     if hit is not None and hit[0] is candidates and hit[1] is scorer:
-        info = hit[2]
-        if len(info) >= n:
-            return info
+        forms, unis = hit[2], hit[3]
+        if len(forms) >= n:
+            return forms, unis
     else:
-        info = []
+        forms, unis = [], []
         if len(_CAND_INFO) > MEMO_ENTRIES:
             _CAND_INFO.clear()
-        _CAND_INFO[id(candidates)] = (candidates, scorer, info)
+        _CAND_INFO[id(candidates)] = (candidates, scorer, forms, unis)
     vf, uni = scorer.vocab_form, scorer.unigram
-    for c, table in candidates[len(info):n]:
+    for c, table in candidates[len(forms):n]:
         words = c.words
         cw = (vf(words[0]),) if len(words) == 1 else tuple(vf(w) for w in words)
-        info.append((cw, sum(uni(w) for w in cw) if table in DISCOUNTED else None))
-    return info
+        forms.append(cw)
+        unis.append(sum(uni(w) for w in cw) if table in DISCOUNTED else None)
+    return forms, unis
 
 
 def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Match,
@@ -206,26 +214,21 @@ def candidate_gains(scorer: Scorer, tokens: Sequence[Token], chunk: Chunk, m: Ma
     for w in left:
         p2, p1 = (p1, w) if w is not None else (None, None)
     spun_words = tuple(vocab[m.i:m.j])
+    forms, unis = _cand_info(scorer, cands, n)
     if hit is None:
-        base = scorer.score((*spun_words, *right), p2, p1, eos)[0]
+        k0 = 0
+        base, gains = scorer.gains(forms[:n], unis[:n], spun_words, right, p2, p1, eos, None, LENGTH_COST,
+                                   FREQ_DISCOUNT)
         out = []
-    base_uni = None
-    info = _cand_info(scorer, cands, n)
-    for k in range(len(out), n):
-        cw, cw_uni = info[k]
-        total = scorer.score((*cw, *right), p2, p1, eos)[0]
-        g = total - base
-        if len(cw) != len(spun_words):
-            # every word costs probability: a shorter wording is not likelier for being shorter
-            g += LENGTH_COST * (len(cw) - len(spun_words))
-        if cw_uni is not None:
-            if base_uni is None:
-                uni = scorer.unigram
-                base_uni = sum(uni(w) for w in spun_words)
-            g -= FREQ_DISCOUNT * (cw_uni - base_uni)
-        if art:
-            g += article_logodds(tokens, m, cands[k][0])
-        out.append(g)
+    else:
+        k0 = len(out)
+        _, gains = scorer.gains(forms[k0:n], unis[k0:n], spun_words, right, p2, p1, eos, base, LENGTH_COST,
+                                FREQ_DISCOUNT)
+    if art:
+        for k, g in enumerate(gains, k0):
+            out.append(g + article_logodds(tokens, m, cands[k][0]))
+    else:
+        out.extend(gains)
     if cache is not None and hit is None:
         if len(cache) > 100_000:
             cache.clear()

@@ -210,6 +210,27 @@ def _thesaurus_only(candidates: tuple) -> bool:
     return out
 
 
+_EVIDENCE_CANDIDATES: dict[int, tuple] = {}
+
+
+def _evidence_candidates(candidates: tuple) -> tuple:
+    """The candidates the document evidence sees (see _Doc._without_evidence_tables): ``candidates``
+    itself when it keeps them all, else one shared tuple of those it keeps (memoised like
+    _log_weights, so the memos keyed by candidate tuple hit for the evidence's matches too)."""
+    hit = _EVIDENCE_CANDIDATES.get(id(candidates))
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    out = candidates
+    if any(tb in NO_EVIDENCE_TABLES for _, tb in candidates):
+        kept = tuple(ct for ct in candidates if ct[1] not in NO_EVIDENCE_TABLES or ct[0].weight >= EVIDENCE_MIN_WEIGHT)
+        if len(kept) != len(candidates):
+            out = kept
+    if len(_EVIDENCE_CANDIDATES) > MEMO_ENTRIES:
+        _EVIDENCE_CANDIDATES.clear()
+    _EVIDENCE_CANDIDATES[id(candidates)] = (candidates, out)
+    return out
+
+
 @functools.lru_cache(maxsize=16)
 def _page_llr(table: Table) -> tuple[float, float] | None:
     """log10 likelihood ratios (substituted : kept) of a candidate's words occurring elsewhere on the
@@ -373,15 +394,10 @@ class _Doc:
             return matches
         out = []
         for m in matches:
-            if not any(tb in NO_EVIDENCE_TABLES for _, tb in m.candidates):
+            cands = _evidence_candidates(m.candidates)
+            if cands is m.candidates:
                 out.append(m)
-                continue
-            cands = tuple(ct for ct in m.candidates
-                          if ct[1] not in NO_EVIDENCE_TABLES or ct[0].weight >= EVIDENCE_MIN_WEIGHT)
-            if len(cands) == len(m.candidates):
-                out.append(m)
-                continue
-            if cands:
+            elif cands:
                 out.append(Match(m.i, m.j, m.spun, cands))
         return out
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -117,26 +118,145 @@ class Scorer:
             p2, p1 = p1, w
         return total, p2, p1
 
+    def gains(self, heads: Sequence[Sequence[str | None]], unis: Sequence[float | None],
+              spun: Sequence[str | None], tail: Sequence[str | None], p2: str | None, p1: str | None,
+              eos: bool, base: float | None, length_cost: float, freq_discount: float
+              ) -> tuple[float, list[float]]:
+        """decode.candidate_gains's loop over one site's candidates (before the article term): for
+        each candidate's vocabulary forms ``head`` (unigram log10 sum ``u``, None if not discounted),
+        its log10 gain over the page's words ``spun`` before the same ``tail``, a length cost for
+        each word it adds or saves, and the frequency discount. ``(base, gains)``, ``base`` being
+        the page's words' score (computed unless given)."""
+        score = self.score
+        if base is None:
+            base = score((*spun, *tail), p2, p1, eos)[0]
+        out = []
+        base_uni = None
+        for cw, cw_uni in zip(heads, unis):
+            total = score((*cw, *tail), p2, p1, eos)[0]
+            g = total - base
+            if len(cw) != len(spun):
+                # every word costs probability: a shorter wording is not likelier for being shorter
+                g += length_cost * (len(cw) - len(spun))
+            if cw_uni is not None:
+                if base_uni is None:
+                    uni = self.unigram
+                    base_uni = sum(uni(w) for w in spun)
+                g -= freq_discount * (cw_uni - base_uni)
+            out.append(g)
+        return base, out
+
+
+def compiled_available() -> bool:
+    """Is the compiled scoring loop (``textfix._fastlm``, built at install time when a C compiler
+    is there) importable and not turned off with ``TEXTFIX_PURE=1``?"""
+    if os.environ.get("TEXTFIX_PURE", "") not in ("", "0"):
+        return False
+    return _fastlm_module() is not None
+
+
+@functools.cache
+def _fastlm_module():
+    """textfix._fastlm, or None: not built, or built from another _fastlm.c than the one beside it
+    (a copy left in a checkout by an older install: its loop might not be this source's)."""
+    try:
+        from . import _fastlm
+    except ImportError:
+        return None
+    source = Path(__file__).with_name("_fastlm.c")
+    if source.is_file():
+        import hashlib
+
+        if hashlib.sha256(source.read_bytes()).hexdigest() != getattr(_fastlm, "SOURCE_SHA256", None):
+            return None
+    return _fastlm
+
+
+def _compiled_lm(path: str):
+    """pocketsphinx's model at ``path`` loaded through the C functions its extension module
+    exports, wrapped in textfix._fastlm's loop; None without the compiled module (or TEXTFIX_PURE=1).
+
+    The probabilities are pocketsphinx's own (the same ngram_wid / ngram_ng_prob that
+    NGramModel.prob calls, under the LogMath(base=1.0001) that the pure-Python scorer uses);
+    tests/test_fastlm.py checks both paths give the same floats."""
+    if not compiled_available():
+        return None
+    import ctypes
+
+    from pocketsphinx import _pocketsphinx  # heavy C extension: import on first use
+
+    _fastlm = _fastlm_module()
+    vp = ctypes.c_void_p
+    try:
+        lib = ctypes.CDLL(_pocketsphinx.__file__)
+        lib.ps_config_init.restype, lib.ps_config_init.argtypes = vp, [vp]
+        lib.logmath_init.restype, lib.logmath_init.argtypes = vp, [ctypes.c_double, ctypes.c_int, ctypes.c_int]
+        lib.ngram_model_read.restype = vp
+        lib.ngram_model_read.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, vp]
+        lib.err_set_loglevel.argtypes, lib.err_set_loglevel.restype = [ctypes.c_int], ctypes.c_int
+        lib.ngram_wid, lib.ngram_ng_prob  # noqa: B018  (both must be there)
+    except (OSError, AttributeError):
+        return None  # a pocketsphinx build that does not export its C functions: the pure loop
+    config = lib.ps_config_init(None)
+    lmath = lib.logmath_init(1.0001, 0, 0)   # pocketsphinx.LogMath()'s defaults
+    old = lib.err_set_loglevel(_ERR_WARN)     # no INFO lines on stderr while it loads
+    try:
+        model = lib.ngram_model_read(config, os.fsencode(path), 0, lmath)  # 0: NGRAM_AUTO
+    finally:
+        lib.err_set_loglevel(old)
+    if not model:
+        return None
+
+    def addr(fn) -> int:
+        return ctypes.cast(fn, vp).value
+
+    return _fastlm.LM(model, addr(lib.ngram_wid), addr(lib.ngram_ng_prob), TrigramScorer._LOG10, OOV_LOGP)
+
+
+#: pocketsphinx's err_lvl_t: ERR_WARN
+_ERR_WARN = 2
+
 
 class TrigramScorer(Scorer):
-    """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``)."""
+    """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``).
+
+    With the compiled loop (see :func:`compiled_available`) ``score``, ``gains``, ``logp`` and
+    ``unigram`` are C methods over the same model; otherwise the pure-Python ones below."""
 
     name = "trigram"
     _LOG10 = math.log10(1.0001)
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, compiled: bool | None = None) -> None:
         super().__init__()
-        from pocketsphinx import Config, LogMath, NGramModel  # heavy C extension: import on first use
-
         if path is None:
-            import pocketsphinx
+            import importlib.util
 
-            path = Path(pocketsphinx.__file__).parent / "model" / "en-us" / "en-us.lm.bin"
+            spec = importlib.util.find_spec("pocketsphinx")
+            if spec is None or not spec.submodule_search_locations:
+                raise ModuleNotFoundError("textfix needs the pocketsphinx package (pip install pocketsphinx)")
+            path = Path(list(spec.submodule_search_locations)[0]) / "model" / "en-us" / "en-us.lm.bin"
         if not Path(path).is_file():
             raise FileNotFoundError(f"pocketsphinx language model not found at {path}")
-        self._lm = NGramModel(Config(), LogMath(), str(path))
+        fast = _compiled_lm(str(path)) if compiled is not False else None
+        if compiled and fast is None:
+            raise RuntimeError("textfix's compiled scoring loop is not available (TEXTFIX_PURE set, textfix "
+                               "installed without a C compiler, or a pocketsphinx that does not export its C "
+                               "functions)")
+        self.compiled = fast is not None
+        if fast is not None:
+            self._fast = fast
+            self.score = fast.score      # type: ignore[method-assign]
+            self.gains = fast.gains      # type: ignore[method-assign]
+            self.logp = fast.logp        # type: ignore[method-assign]
+            self.unigram = fast.logp     # type: ignore[method-assign]  (logp(word) has no history)
+        else:
+            from pocketsphinx import Config, LogMath, NGramModel  # heavy C extension: import on first use
+
+            self._lm = NGramModel(Config(), LogMath(), str(path))
 
     def _in_vocab(self, word: str) -> bool:
+        if self.compiled:
+            return self._fast.logp(word) > -50.0
         return self._lm.prob([word]) * self._LOG10 > -50.0
 
     def _raw(self, word: str, prev1: str | None, prev2: str | None) -> float:
