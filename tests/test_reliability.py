@@ -468,14 +468,30 @@ def test_in_place_waits_for_a_lock_and_says_so(tmp_path):
 
     d = spun_dir(tmp_path, 1)
     f = d / "f000.txt"
+    import threading
+
+    lines: list[bytes] = []
+    said = threading.Event()
     with open(f, "rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         proc = popen("clean", "--no-learn", "--in-place", "--backup", ".orig", d)
-        time.sleep(6)
+
+        def read() -> None:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                lines.append(line)
+                if b"waiting for another process that is rewriting it" in line:
+                    said.set()
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        # the lock is held until the run says it is waiting (after 5 s of waiting; however long
+        # its start-up takes on a loaded machine), and nothing was written meanwhile
+        assert said.wait(timeout=120), b"".join(lines)
         assert proc.poll() is None and f.read_text(encoding="utf-8") == SPUN  # still waiting
-    _, err = proc.communicate(timeout=60)
+    proc.wait(timeout=60)
+    reader.join(timeout=10)
+    err = b"".join(lines)
     assert proc.returncode == 0, err
-    assert b"waiting for another process that is rewriting it" in err
     assert f.read_text(encoding="utf-8") == textfix.restore(SPUN)
     assert (d / "f000.txt.orig").read_text(encoding="utf-8") == SPUN
 
