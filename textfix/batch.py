@@ -49,7 +49,7 @@ class Job:
 
     path: str                       # file to read; "-" for standard input
     label: str                      # how the file is named in messages and reports
-    fmt: str                        # "text" | "html" | "jsonl"
+    fmt: str                        # "text" | "html" | "jsonl" | "parquet"
     config: Config
     encoding: str = "utf-8"
     field_name: str = "text"
@@ -306,7 +306,11 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
              explain_fn: Callable[..., object]) -> AtomicWriter | None:
     """Read, restore and write to a temporary file; returns the uncommitted writer, if any."""
     config = job.config
-    stream = open_text(fp, job.label, job.encoding)
+    parquet = job.fmt == "parquet"
+    if parquet and job.diff:
+        raise InputError(f"{job.label}: a Parquet file is binary, so it has no --diff; "
+                         f"--jsonl lists its edits")
+    stream = None if parquet else open_text(fp, job.label, job.encoding)
 
     def explain(text: str):  # noqa: ANN202 - returns textfix.Explanation
         _check_interrupt()
@@ -333,11 +337,19 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         except OSError as exc:
             raise InputError(f"{job.label}: cannot write {job.dest}: {describe_os_error(exc)}") from None
     try:
-        encoder = _encoder(stream.codec)
-        if writer is not None:
-            writer.write(stream.bom)
-        elif out is not None:
-            out.write(stream.bom)
+        if parquet:  # binary: the restored file goes straight to the writer or sink
+            from .parquet import process_parquet
+
+            encoder = _encoder("utf-8")
+            pieces = process_parquet(fp, explain, job.field_name, label=job.label,
+                                     out=writer if writer is not None else out)
+        else:
+            encoder = _encoder(stream.codec)
+            if writer is not None:
+                writer.write(stream.bom)
+            elif out is not None:
+                out.write(stream.bom)
+            pieces = process(job.fmt, stream.pieces, explain, field_name=job.field_name)
         new_name = job.dest if job.dest is not None and not job.only_if_changed else job.label
         diff = UnifiedDiff(job.label, new_name, spool.write) if job.diff else None
         if job.report:  # streamed: a huge file's edits never pile up in memory
@@ -347,9 +359,9 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         notes: list[str] = []
         total_w = 0
         total_s = 0.0
-        for piece in process(job.fmt, stream.pieces, explain, field_name=job.field_name):
+        for piece in pieces:
             if piece.edits:
-                result.changed = result.changed or piece.out != piece.src
+                result.changed = result.changed or piece.out != piece.src or piece.rewritten
                 result.edits += len(piece.edits)
                 if job.report:
                     for e in piece.edits:
@@ -390,7 +402,7 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             diff.close()
         result.spin_score = round(total_s / total_w, 4) if total_w else 0.0
         result.notes = notes
-        result.bytes_read = stream.bytes_read
+        result.bytes_read = _size(fp) if parquet else stream.bytes_read  # type: ignore[union-attr]
         if job.report:
             tail = {"spin_score": result.spin_score, "changed": result.changed, "notes": notes}
             spool.write("], " + json_text(tail)[1:] + "\n")
@@ -434,12 +446,25 @@ def count_job(job: Job, counts: object, *, stdin: BinaryIO | None = None) -> int
 
     try:
         with contextlib.nullcontext(stdin) if stdin is not None else open(job.path, "rb") as fp:
-            stream = open_text(fp, job.label, job.encoding)
-            for _ in process(job.fmt, stream.pieces, collect, field_name=job.field_name):
+            if job.fmt == "parquet":
+                from .parquet import process_parquet
+
+                pieces = process_parquet(fp, collect, job.field_name, label=job.label)
+            else:
+                pieces = process(job.fmt, open_text(fp, job.label, job.encoding).pieces, collect,
+                                 field_name=job.field_name)
+            for _ in pieces:
                 pass
     except (InputError, OSError, UnicodeError, ValueError):
         return n
     return n
+
+
+def _size(fp: BinaryIO) -> int:
+    try:
+        return os.fstat(fp.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return 0
 
 
 def _encoder(codec: str) -> Callable[[str], bytes]:

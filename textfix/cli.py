@@ -98,13 +98,17 @@ it only if it is still the file read, so a --backup always holds exactly the rep
 
 Formats: plain text; HTML (.html .htm .xhtml, or --format html), where only visible text is
 restored and all markup stays byte-for-byte; JSON Lines (.jsonl .ndjson, or --format jsonl),
-where only the --field string of each record is rewritten and everything else is kept.
+where only the --field string of each record is rewritten and everything else is kept;
+Parquet (.parquet .pq, needs pyarrow: pip install 'textfix[parquet]'), where only the --field
+string column is rewritten (row by row, one row group at a time) and every other column, the
+schema and the compression are kept; a file in which nothing changes is copied byte for byte.
 Encoding: UTF-8 unless --encoding; a byte-order mark and CRLF line ends are kept. A file that
 is binary or not valid in the encoding is reported (with the byte offset) and skipped.
 
 Large files are read in bounded memory: plain text is judged in documents of about 64 K
 characters of whole paragraphs (a typical article is judged whole), HTML in stretches of
-about 64 K characters of visible text, JSON Lines one record at a time.
+about 64 K characters of visible text, JSON Lines one record at a time, Parquet 1,024 rows at
+a time.
 
 Learning: a spinner applies one dictionary to every page, so when the inputs hold at least
 10 documents (and 2,000 words), clean first reads them all (a quick pass of counts) and learns the spinner's
@@ -153,7 +157,7 @@ SCAN_DESCRIPTION = """\
 One row per file: its spin score (0 clean .. 1 certainly spun; for a large text or HTML file
 the length-weighted mean over its documents; for a JSON Lines file the score of its most spun
 record, since each record is a document of its own) and the number of phrases textfix would
-restore. --records lists each JSON Lines record as PATH:LINE. A table on a terminal, plain
+restore. --records lists each JSON Lines record as PATH:LINE (a Parquet row as PATH:ROW). A table on a terminal, plain
 columns when piped, or --jsonl / --csv. Nothing is written.
 """
 
@@ -267,7 +271,7 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--format", choices=("auto",) + FORMATS, default="auto",
                    help="how to read files (default auto: by extension, text for stdin and others)")
     g.add_argument("--field", default="text", metavar="NAME",
-                   help="JSON Lines: the string field to restore (default: text)")
+                   help="JSON Lines / Parquet: the string field (column) to restore (default: text)")
     g.add_argument("--encoding", default="utf-8", metavar="ENC",
                    help="encoding of the inputs, also used to write them (default: utf-8)")
     g.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
@@ -1037,7 +1041,7 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
     if command == "scan":
         head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun"
         if stats.records:
-            head += f" ({stats.spun_records} of {_plural(stats.records, 'JSON Lines record')})"
+            head += f" ({stats.spun_records} of {_plural(stats.records, 'record')})"
         head += f", {_plural(stats.edits, 'suspected phrase')}"
     else:
         reporting = args.check or args.diff or args.jsonl
@@ -1365,6 +1369,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
                 print(f"textfix: {printable(text)}: {problem}", file=sys.stderr)
                 return EXIT_FAILED
             fmt = args.format if args.format != "auto" else format_for_path(text)
+            if fmt == "parquet":
+                raise UsageError("explain shows text files; for a Parquet file, textfix clean FILE "
+                                 "--jsonl lists every edit and textfix report FILE -o report.html shows them")
             profile = _file_profile(args, text, fmt, config, encoding)
             with open(text, "rb") as fh:
                 ex = _explain_stream(open_text(fh, text, encoding), fmt, args.field, config,  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""Restoring text inside the file formats scrapers save: plain text, HTML and JSON Lines.
+"""Restoring text inside the file formats scrapers save: plain text, HTML and JSON Lines
+(Parquet, a binary format, is in :mod:`textfix.parquet`).
 
 Each processor takes the decoded input as an iterator of ``str`` pieces and a function that
 restores one document (``explain(text) -> textfix.Explanation``), and yields :class:`Piece` objects:
@@ -48,7 +49,7 @@ TARGET_CHARS = 64 * 1024
 #: A paragraph longer than this is cut (at a line end, else at a space, else anywhere).
 MAX_CHARS = 256 * 1024
 
-FORMATS = ("text", "html", "jsonl")
+FORMATS = ("text", "html", "jsonl", "parquet")
 
 Explain = Callable[[str], Explanation]
 
@@ -73,11 +74,16 @@ class Piece:
     #: JSON Lines: each record judged, ``{"line": N, "spin_score": S, "edits": K}`` (a dump is
     #: many documents: its mean score hides one spun record among clean ones).
     records: list[dict[str, object]] = field(default_factory=list)
+    #: Parquet (binary: ``src`` and ``out`` are empty): some value of this piece was rewritten.
+    rewritten: bool = False
 
 
 def format_for_path(path: str, default: str = "text") -> str:
-    """``"html"`` for .html/.htm/.xhtml, ``"jsonl"`` for .jsonl/.ndjson, else ``default``."""
+    """``"html"`` for .html/.htm/.xhtml, ``"jsonl"`` for .jsonl/.ndjson, ``"parquet"`` for
+    .parquet/.pq, else ``default``."""
     lower = path.lower()
+    if lower.endswith((".parquet", ".pq")):
+        return "parquet"
     if lower.endswith((".html", ".htm", ".xhtml")):
         return "html"
     if lower.endswith((".jsonl", ".ndjson")):
@@ -93,6 +99,8 @@ def process(fmt: str, pieces: Iterable[str], explain: Explain, *, field_name: st
         return process_html(pieces, explain)
     if fmt == "jsonl":
         return process_jsonl(pieces, explain, field_name)
+    if fmt == "parquet":
+        raise ValueError("Parquet is binary: use textfix.parquet.process_parquet on the file")
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
