@@ -62,6 +62,9 @@ class Job:
     record_rows: bool = False       # JSON Lines: keep each record's score (scan --records)
     spun_at: float = 0.5            # JSON Lines: a record at this score or above counts as spun
     profile: str | None = None      # a saved site profile (textfix learn) to restore with
+    group_field: str | None = None  # JSON Lines / Parquet: the site field (--group-by)
+    profiles: str | None = None     # --group-by: a folder of per-group profiles (channel.save_groups)
+    documents: bool = False         # keep each document judged, with its edits (textfix report)
 
 
 @dataclass
@@ -86,6 +89,9 @@ class Result:
     #: The diff or JSON report (text), or, when large, ``spool_path`` to a temporary file holding it.
     output: str = ""
     spool_path: str | None = None
+    #: With ``job.documents``: each document judged, ``{"text", "spin_score", "edits": [...]}``
+    #: (edits as ``Edit.to_dict()``, offsets into ``text``), with ``line`` and ``group`` for records.
+    documents: list[dict[str, object]] = field(default_factory=list)
 
     def take_output(self) -> Iterator[str]:
         """Yield the diff/report text in parts, removing a spool file once read."""
@@ -223,11 +229,20 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     try:
         fp = _open_input(job, stdin)
         # an input file stays open (and, --in-place, locked) until it is replaced
-        explain = textfix.explain
-        if job.profile is not None:
+        def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
+            return textfix.explain(text, **kw)
+
+        if job.profiles is not None:
+            from .channel import load_groups
+
+            groups = load_groups(job.profiles)
+
+            def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
+                return textfix.explain(text, profile=groups.get(group), **kw)
+        elif job.profile is not None:
             profile = load_profile(job.profile)
 
-            def explain(text: str, **kw: object):  # noqa: ANN202
+            def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
                 return textfix.explain(text, profile=profile, **kw)
         writer = _process(job, fp, result, spool, sink, explain)
         if writer is not None:
@@ -312,12 +327,19 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
                          f"--jsonl lists its edits")
     stream = None if parquet else open_text(fp, job.label, job.encoding)
 
-    def explain(text: str):  # noqa: ANN202 - returns textfix.Explanation
+    docs = result.documents if job.documents else None
+    doc_start = 0  # the first document of the current piece
+
+    def explain(text: str, group: str | None = None):  # noqa: ANN202 - returns textfix.Explanation
         _check_interrupt()
         try:
-            return explain_fn(text, config=config)
+            ex = explain_fn(text, config=config) if group is None else explain_fn(text, config=config, group=group)
         except Exception as exc:
             raise LibraryError(exc) from exc
+        if docs is not None:
+            docs.append({"text": text, "spin_score": round(ex.spin_score, 4),
+                         "edits": [e.to_dict() for e in ex.edits]})
+        return ex
 
     writer: AtomicWriter | None = None
     out: BinaryIO | None = sink
@@ -342,14 +364,15 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
 
             encoder = _encoder("utf-8")
             pieces = process_parquet(fp, explain, job.field_name, label=job.label,
-                                     out=writer if writer is not None else out)
+                                     out=writer if writer is not None else out, group_field=job.group_field)
         else:
             encoder = _encoder(stream.codec)
             if writer is not None:
                 writer.write(stream.bom)
             elif out is not None:
                 out.write(stream.bom)
-            pieces = process(job.fmt, stream.pieces, explain, field_name=job.field_name)
+            pieces = process(job.fmt, stream.pieces, explain, field_name=job.field_name,
+                             group_field=job.group_field)
         new_name = job.dest if job.dest is not None and not job.only_if_changed else job.label
         diff = UnifiedDiff(job.label, new_name, spool.write) if job.diff else None
         if job.report:  # streamed: a huge file's edits never pile up in memory
@@ -370,6 +393,12 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             for score, weight in piece.scores:
                 total_s += score * weight
                 total_w += weight
+            if docs is not None:  # records are judged in order: each document gets its line
+                for doc, rec in zip(docs[doc_start:], piece.records):
+                    doc["line"] = rec["line"]
+                    if "group" in rec:
+                        doc["group"] = rec["group"]
+                doc_start = len(docs)
             for rec in piece.records:
                 result.records += 1
                 score = float(rec["spin_score"])  # type: ignore[arg-type]

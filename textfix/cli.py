@@ -28,7 +28,7 @@ from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, defau
 from .channel import LEARN_MIN_TEXTS, LEARN_MIN_WORDS, enough_to_learn
 from .config import DEFAULT_TABLES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
-from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
+from .fileio import (DEFAULT_GLOBS, AtomicWriter, Found, InputError, describe_os_error, iter_files, open_text,
                      remove_stale_temp, resolve_encoding)
 from .formats import FORMATS, format_for_path, process
 
@@ -66,6 +66,7 @@ commands:
   scan     list files with their spin score and number of suspected spun phrases
   explain  show every edit in context, with its confidence and reason
   learn    learn a site's spinner from its files and save it as a profile (a TSV to review)
+  report   one self-contained HTML page: spin scores, sites ranked, every edit highlighted
 
 Run "textfix COMMAND --help" for the options of a command.
 
@@ -76,6 +77,7 @@ examples:
   textfix scan scraped/ --sort score --threshold 0.5
   textfix explain "A uncommon journey by the protection minister"
   textfix learn site/ -o site.profile.tsv && textfix clean new-pages/ --profile site.profile.tsv -o out/
+  textfix report crawl/ -o report.html
 
 {EXIT_CODES}"""
 
@@ -160,6 +162,23 @@ record, since each record is a document of its own) and the number of phrases te
 restore. --records lists each JSON Lines record as PATH:LINE (a Parquet row as PATH:ROW). A table on a terminal, plain
 columns when piped, or --jsonl / --csv. Nothing is written.
 """
+
+REPORT_DESCRIPTION = """\
+Restore the inputs as clean does (nothing is written but the page) and make one HTML page to
+look at: the distribution of spin scores over the documents (a chart), the sites ranked by how
+spun they are (the --group-by field of JSON Lines / Parquet records, else each file's folder), the
+most frequent restorations, and each document with its edits highlighted (spun words struck
+through, the original after them, confidence and source on hover), filterable by site and
+score. The page needs no network to be viewed (the chart library is inside it).
+"""
+
+REPORT_EPILOG = f"""\
+examples:
+  textfix report crawl/ -o report.html
+  textfix report dump.parquet --field body --group-by domain -o report.html
+  textfix report site/ --profile site.profile.tsv -o report.html --max-docs 500
+
+{EXIT_CODES}"""
 
 SCAN_EPILOG = f"""\
 examples:
@@ -338,6 +357,21 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("--top", type=int, default=10, metavar="N",
                     help="substitutions listed in the summary (default 10)")
     learn.set_defaults(func=_cmd_learn)
+
+    rep = sub.add_parser("report", help="one HTML page about the inputs: scores, sites, every edit",
+                         description=REPORT_DESCRIPTION, epilog=REPORT_EPILOG, formatter_class=_formatter)
+    _add_input_options(rep)
+    ro = rep.add_argument_group("output")
+    ro.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the page (.html)")
+    ro.add_argument("--group-by", metavar="FIELD",
+                    help="JSON Lines / Parquet: the field naming each record's site or domain (the "
+                         "sites ranked; default: each file's folder)")
+    ro.add_argument("--title", default="textfix report", help="the page's title")
+    ro.add_argument("--max-docs", type=_positive_int, default=None, metavar="N",
+                    help="documents shown in full (default 2000; the chart and tables count all)")
+    _add_learn_options(rep, save=False)
+    _add_config_options(rep)
+    rep.set_defaults(func=_cmd_report)
 
     exp = sub.add_parser("explain", help="show each edit in context",
                          description=EXPLAIN_DESCRIPTION, epilog=EXPLAIN_EPILOG, formatter_class=_formatter)
@@ -1038,7 +1072,10 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
     mb = stats.bytes / 1e6
     size = f"{mb:.1f} MB" if mb >= 1 else f"{stats.bytes / 1e3:.1f} kB"
     rate = mb / secs
-    if command == "scan":
+    if command == "report":
+        head = (f"{_plural(stats.files, 'file')} reported, {stats.spun} of {_plural(stats.records, 'document')} "
+                f"look spun, {_plural(stats.edits, 'edit')}")
+    elif command == "scan":
         head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun"
         if stats.records:
             head += f" ({stats.spun_records} of {_plural(stats.records, 'record')})"
@@ -1176,6 +1213,72 @@ def _cmd_learn(args: argparse.Namespace) -> int:
         con.info(f"textfix: note: a profile of fewer than {LEARN_MIN_TEXTS} documents is weak; clean uses "
                  "it only when given with --profile")
     return EXIT_FAILED if inputs.missing else EXIT_OK
+
+
+# --------------------------------------------------------------------------- report
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+
+    try:
+        import plotly  # noqa: F401
+    except ImportError:
+        raise UsageError("textfix report draws its chart with plotly: pip install 'textfix[report]'") from None
+    config = _config(args)
+    encoding = _encoding(args.encoding)
+    inputs = _Inputs(list(args.paths), tuple(args.glob or DEFAULT_GLOBS))
+    group_field = getattr(args, "group_by", None)
+
+    sites: dict[str, str] = {}
+
+    def jobs() -> Iterator[Job]:
+        for arg, f in inputs:
+            label = _label(arg, f)
+            sites[label] = report.site_of(arg, f.rel if f.root is not None else None)
+            yield Job(path=f.path, label=label, fmt=_fmt(args, f.path), config=config,
+                      encoding=encoding, field_name=args.field, profile=profile_path,
+                      group_field=group_field, documents=True)
+
+    con = _Console(args.quiet, progress=True)
+    stats = _Stats()
+    profile_path = _site_profile(args, inputs, config, encoding, con)
+    corpus = report.Corpus(max_docs=args.max_docs or report.MAX_DOCS)
+    for m in inputs.missing:
+        con.error(f"{m}: no such file or folder")
+        stats.files += 1
+        stats.failed += 1
+    interrupted = False
+    try:
+        for r in _run(args, inputs, jobs, con):
+            stats.add(r)
+            con.advance(r)
+            if not r.ok:
+                con.error(r.error)
+            _print_warnings(con, r)
+            corpus.add_result(r, sites.pop(r.label, "."))
+            r.documents = []
+    except (KeyboardInterrupt, Interrupted):
+        interrupted = True
+    finally:
+        con.stop()
+    inputs.report_walk_errors(con, stats)
+    inputs.report_duplicates(con)
+    inputs.report_empty(con, stats)
+    if interrupted or _Stop.signum:
+        return _Stop.report(con, writes=False)
+    page = report.render(corpus, title=args.title)
+    try:
+        with AtomicWriter(args.output) as w:
+            w.write(page.encode("utf-8"))
+            w.commit()
+    except OSError as exc:
+        con.error(f"textfix report: cannot write {args.output}: {describe_os_error(exc)}")
+        return EXIT_FAILED
+    stats.spun = sum(s >= report.SPUN_AT for s in corpus.scores)
+    stats.records = len(corpus.scores)
+    _summary(con, stats, args, "report")
+    con.info(f"textfix: report written to {args.output} ({len(page) / 1e6:.1f} MB)")
+    return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
 
 
 # --------------------------------------------------------------------------- scan

@@ -91,14 +91,16 @@ def format_for_path(path: str, default: str = "text") -> str:
     return default
 
 
-def process(fmt: str, pieces: Iterable[str], explain: Explain, *, field_name: str = "text") -> Iterator[Piece]:
-    """Dispatch to the processor of ``fmt`` (one of :data:`FORMATS`)."""
+def process(fmt: str, pieces: Iterable[str], explain: Explain, *, field_name: str = "text",
+            group_field: str | None = None) -> Iterator[Piece]:
+    """Dispatch to the processor of ``fmt`` (one of :data:`FORMATS`); ``group_field``: see
+    :func:`process_jsonl`."""
     if fmt == "text":
         return process_text(pieces, explain)
     if fmt == "html":
         return process_html(pieces, explain)
     if fmt == "jsonl":
-        return process_jsonl(pieces, explain, field_name)
+        return process_jsonl(pieces, explain, field_name, group_field=group_field)
     if fmt == "parquet":
         raise ValueError("Parquet is binary: use textfix.parquet.process_parquet on the file")
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -510,8 +512,20 @@ def _iter_lines(pieces: Iterable[str]) -> Iterator[str]:
         yield rest
 
 
-def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "text") -> Iterator[Piece]:
-    """Restore one string field of every JSON Lines record; everything else stays byte-for-byte."""
+def group_of(value: object) -> str | None:
+    """A record's group (``--group-by``: its site or domain) as text; None when it has none."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "text", *,
+                  group_field: str | None = None) -> Iterator[Piece]:
+    """Restore one string field of every JSON Lines record; everything else stays byte-for-byte.
+
+    With ``group_field`` (a site or domain field), each judged record's entry in ``records`` has
+    its ``group`` (:func:`group_of` the field's value), and ``explain`` is called with
+    ``group=`` that value as well."""
     src_parts: list[str] = []
     out_parts: list[str] = []
     edits: list[dict[str, object]] = []
@@ -537,11 +551,17 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
                 value = obj[field_name]
                 span = _field_span(body, field_name) if not _is_blank(value) else None
                 if span is not None:
-                    ex = explain(value)
+                    if group_field is None:
+                        ex = explain(value)
+                    else:
+                        group = group_of(obj.get(group_field))
+                        ex = explain(value, group=group)  # type: ignore[call-arg]
                     scores.append((ex.spin_score, len(value)))
                     notes.extend(f"line {lineno}: {n}" for n in ex.notes)
                     ed = sorted(ex.edits, key=lambda e: e.start)
                     judged.append({"line": lineno, "spin_score": round(ex.spin_score, 4), "edits": len(ed)})
+                    if group_field is not None:
+                        judged[-1]["group"] = group
                     if ed:
                         restored = apply_edits(value, ed)
                         literal = body[span[0]:span[1]]

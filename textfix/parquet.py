@@ -76,8 +76,11 @@ def _seekable(fp: BinaryIO) -> BinaryIO:
 
 
 def process_parquet(fp: BinaryIO, explain: Explain, field_name: str = "text", *, out: BinaryIO | None = None,
-                    label: str = "") -> Iterator[Piece]:
+                    label: str = "", group_field: str | None = None) -> Iterator[Piece]:
     """Restore column ``field_name`` of the Parquet file ``fp``; see the module's docstring.
+
+    ``group_field``: a column naming each row's site or domain, given to ``explain`` as
+    ``group=`` and kept in each record's ``group`` (as :func:`textfix.formats.process_jsonl` does).
 
     The pieces' ``src`` and ``out`` are empty (the file is binary); ``rewritten`` says a batch
     changed. ``out`` receives the whole restored file once the input is read to its end.
@@ -101,6 +104,8 @@ def process_parquet(fp: BinaryIO, explain: Explain, field_name: str = "text", *,
         yield Piece("", "", warnings=[problem])
         return
     ftype = schema.field(idx).type
+    gidx = schema.get_field_index(group_field) if group_field is not None else -1
+    warnings = [f"no column {group_field!r} to group by"] if group_field is not None and gidx < 0 else []
     spool = tempfile.TemporaryFile() if out is not None else None
     writer = None
     changed = False
@@ -113,7 +118,9 @@ def process_parquet(fp: BinaryIO, explain: Explain, field_name: str = "text", *,
             held: list = []
             held_bytes = 0
             for batch in pf.iter_batches(batch_size=BATCH_ROWS, row_groups=[rg], use_threads=False):
-                piece, new_values = _restore_batch(batch.column(idx), explain, field_name, row)
+                groups = batch.column(gidx).to_pylist() if gidx >= 0 else None
+                piece, new_values = _restore_batch(batch.column(idx), explain, field_name, row, groups)
+                piece.warnings, warnings = warnings, []
                 row += batch.num_rows
                 if new_values is not None:
                     changed = True
@@ -154,8 +161,11 @@ def _write_group(pa, writer, batches: list, schema) -> None:  # noqa: ANN001
     writer.write_table(table, row_group_size=max(1, table.num_rows))
 
 
-def _restore_batch(column, explain: Explain, field_name: str, first_row: int) -> tuple[Piece, list | None]:  # noqa: ANN001
+def _restore_batch(column, explain: Explain, field_name: str, first_row: int,  # noqa: ANN001
+                   groups: list | None = None) -> tuple[Piece, list | None]:
     """Restore each string of ``column``; the Piece, and the new values (None if none changed)."""
+    from .formats import group_of
+
     values = column.to_pylist()
     piece = Piece("", "")
     new: list | None = None
@@ -163,11 +173,17 @@ def _restore_batch(column, explain: Explain, field_name: str, first_row: int) ->
         if not isinstance(value, str) or _is_blank(value):
             continue
         line = first_row + i + 1
-        ex = explain(value)
+        if groups is None:
+            ex = explain(value)
+        else:
+            group = group_of(groups[i])
+            ex = explain(value, group=group)  # type: ignore[call-arg]
         piece.scores.append((ex.spin_score, len(value)))
         piece.notes.extend(f"row {line}: {n}" for n in ex.notes)
         ed = sorted(ex.edits, key=lambda e: e.start)
         piece.records.append({"line": line, "spin_score": round(ex.spin_score, 4), "edits": len(ed)})
+        if groups is not None:
+            piece.records[-1]["group"] = group
         if ed:
             if new is None:
                 new = list(values)
