@@ -233,7 +233,7 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
             return textfix.explain(text, **kw)
 
         if job.profiles is not None:
-            from .channel import load_groups
+            from .groups import load_groups
 
             groups = load_groups(job.profiles)
 
@@ -459,17 +459,21 @@ def load_profile(path: str):  # noqa: ANN201 - a textfix.Profile
 
 
 def count_job(job: Job, counts: object, *, stdin: BinaryIO | None = None) -> int:
-    """Add the documents of one input file to ``counts`` (a ``textfix.channel.Counts``), read
+    """Add the documents of one input file to ``counts`` (a ``textfix.channel.Counts``; with
+    ``job.group_field``, a ``textfix.groups.GroupCounts``), read
     exactly as restoring reads them (formats, parts, fields); returns how many. An input that
     cannot be read adds nothing here: the restore pass reports it."""
     from .edits import Explanation
 
     n = 0
 
-    def collect(text: str, **_: object) -> Explanation:
+    def collect(text: str, group: str | None = None) -> Explanation:
         nonlocal n
         _check_interrupt()
-        counts.add(text)  # type: ignore[attr-defined]
+        if job.group_field is None:
+            counts.add(text)  # type: ignore[attr-defined]
+        else:  # a textfix.groups.GroupCounts
+            counts.add(text, group=group)  # type: ignore[attr-defined]
         n += 1
         return Explanation(text, (), 0.0)
 
@@ -478,10 +482,11 @@ def count_job(job: Job, counts: object, *, stdin: BinaryIO | None = None) -> int
             if job.fmt == "parquet":
                 from .parquet import process_parquet
 
-                pieces = process_parquet(fp, collect, job.field_name, label=job.label)
+                pieces = process_parquet(fp, collect, job.field_name, label=job.label,
+                                         group_field=job.group_field)
             else:
                 pieces = process(job.fmt, open_text(fp, job.label, job.encoding).pieces, collect,
-                                 field_name=job.field_name)
+                                 field_name=job.field_name, group_field=job.group_field)
             for _ in pieces:
                 pass
     except (InputError, OSError, UnicodeError, ValueError):

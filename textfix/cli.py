@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -293,6 +294,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                    help="JSON Lines / Parquet: the string field (column) to restore (default: text)")
     g.add_argument("--encoding", default="utf-8", metavar="ENC",
                    help="encoding of the inputs, also used to write them (default: utf-8)")
+    g.add_argument("--group-by", metavar="FIELD",
+                   help="JSON Lines / Parquet: the field naming each record's site or domain: one "
+                        "profile is learned per site, each record restored with its own site's")
     g.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                    help=f"worker processes (default: all cores, here {default_jobs()})")
     g.add_argument("-q", "--quiet", action="store_true",
@@ -363,9 +367,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(rep)
     ro = rep.add_argument_group("output")
     ro.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the page (.html)")
-    ro.add_argument("--group-by", metavar="FIELD",
-                    help="JSON Lines / Parquet: the field naming each record's site or domain (the "
-                         "sites ranked; default: each file's folder)")
     ro.add_argument("--title", default="textfix report", help="the page's title")
     ro.add_argument("--max-docs", type=_positive_int, default=None, metavar="N",
                     help="documents shown in full (default 2000; the chart and tables count all)")
@@ -814,7 +815,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
                       encoding=encoding, field_name=args.field, dest=dest, backup=backup,
                       only_if_changed=bool(args.in_place), diff=args.diff, report=args.jsonl,
-                      umask=umask, profile=profile_path)
+                      umask=umask, **_profile_kw(args, profile_path))
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
@@ -1095,8 +1096,9 @@ def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
     """The first pass: every document of the inputs counted (read as restoring reads them).
     ``own_walk``: this is the command's only walk (learn), so it records what the reports say."""
     from .channel import Counts
+    from .groups import GroupCounts
 
-    counts = Counts()
+    counts = GroupCounts() if args.group_by else Counts()
     files = docs = 0
     last = time.monotonic()
     try:
@@ -1105,7 +1107,7 @@ def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
                 if f.path == "-" and not stdin:
                     continue
                 job = Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
-                          encoding=encoding, field_name=args.field)
+                          encoding=encoding, field_name=args.field, group_field=args.group_by)
                 docs += batch.count_job(job, counts, stdin=_stdin_binary() if f.path == "-" else None)
                 files += 1
                 if batch.stop_requested() or _Stop.signum:
@@ -1131,6 +1133,17 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
                   con: _Console) -> str | None:
     """The profile file the jobs restore with: --profile FILE, or one learned from the inputs
     (written to a temporary file removed at exit), or None (--no-learn, too few documents)."""
+    if args.profile and os.path.isdir(args.profile):  # per-site profiles (learn --group-by)
+        from .groups import is_groups, load_groups
+
+        if not is_groups(args.profile):
+            raise UsageError(f"--profile {args.profile}: a folder, but not one of per-site profiles "
+                             "(textfix learn --group-by FIELD -o FOLDER makes one)")
+        try:
+            load_groups(args.profile)
+        except TableError as exc:
+            raise _LoadError(str(exc)) from exc
+        return args.profile
     if args.profile:
         try:
             batch.load_profile(args.profile)
@@ -1144,6 +1157,8 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
     if args.no_learn:
         return None
     counts, _, docs = _count_inputs(args, inputs, config, encoding, con)
+    if args.group_by:
+        return _group_profiles(args, counts, config, con)
     if not enough_to_learn(docs, counts.words):
         if getattr(args, "save_profile", None):
             con.info(f"textfix: note: only {_plural(docs, 'document')} ({counts.words:,} body words): nothing "
@@ -1164,6 +1179,43 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
 
     atexit.register(_unlink_quietly, path)
     return path
+
+
+def _profile_kw(args: argparse.Namespace, path: str | None) -> dict[str, object]:
+    """The Job fields that say how to restore: one profile, per-site profiles, or none."""
+    kw: dict[str, object] = {"group_field": args.group_by}
+    if path is not None and os.path.isdir(path):
+        kw["profiles"] = path
+    else:
+        kw["profile"] = path
+    return kw
+
+
+def _describe_groups(profiles: dict, counts) -> str:  # noqa: ANN001 - (group -> Profile, GroupCounts)
+    sites = len([g for g in counts.by if g is not None])
+    return (f"learned {_plural(len(profiles), 'site profile')} ({_plural(sites, 'site')}, "
+            f"{_plural(counts.docs, 'document')}; a site with fewer than {LEARN_MIN_TEXTS} documents or "
+            f"{LEARN_MIN_WORDS:,} words is judged document by document)")
+
+
+def _group_profiles(args: argparse.Namespace, counts, config: Config, con: _Console) -> str | None:  # noqa: ANN001
+    """--group-by: a profile per site with enough text, in a temporary folder (removed at exit)."""
+    from .groups import estimate_groups, save_groups
+
+    _warm_up(config)
+    profiles = estimate_groups(counts, scorer=config.scorer)
+    con.info(f"textfix: {_describe_groups(profiles, counts)}")
+    docs = {g: c.docs for g, c in counts.by.items()}
+    if getattr(args, "save_profile", None):
+        save_groups(profiles, args.save_profile, docs)
+    if not profiles:
+        return None
+    folder = tempfile.mkdtemp(prefix="textfix-profiles-")
+    save_groups(profiles, folder, docs)
+    import atexit
+
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def _unlink_quietly(path: str) -> None:
@@ -1188,6 +1240,25 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     if docs == 0:
         con.error("textfix learn: no documents to learn from")
         return EXIT_FAILED
+    if args.group_by:
+        from .groups import estimate_groups, save_groups
+
+        if args.output == "-":
+            raise UsageError("with --group-by, -o names a folder for the per-site profiles")
+        try:
+            profiles = estimate_groups(counts, sources=sources, scorer=config.scorer, all_groups=True)
+            save_groups(profiles, args.output, {g: c.docs for g, c in counts.by.items()})
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            con.error(f"textfix learn: cannot write {args.output}: {describe_os_error(exc)}")
+            return EXIT_FAILED
+        weak = sum(1 for c in counts.by.values() if not enough_to_learn(c.docs, c.words))
+        con.info(f"textfix: learned {_plural(len(profiles), 'site profile')} from {_plural(docs, 'document')} "
+                 f"in {time.monotonic() - start:.1f} s; written to {args.output}/"
+                 + (f" ({weak} from fewer than {LEARN_MIN_TEXTS} documents or {LEARN_MIN_WORDS:,} words: weak)"
+                    if weak else ""))
+        return EXIT_FAILED if inputs.missing else EXIT_OK
     from .channel import estimate
 
     try:
@@ -1227,7 +1298,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     config = _config(args)
     encoding = _encoding(args.encoding)
     inputs = _Inputs(list(args.paths), tuple(args.glob or DEFAULT_GLOBS))
-    group_field = getattr(args, "group_by", None)
 
     sites: dict[str, str] = {}
 
@@ -1236,8 +1306,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
             label = _label(arg, f)
             sites[label] = report.site_of(arg, f.rel if f.root is not None else None)
             yield Job(path=f.path, label=label, fmt=_fmt(args, f.path), config=config,
-                      encoding=encoding, field_name=args.field, profile=profile_path,
-                      group_field=group_field, documents=True)
+                      encoding=encoding, field_name=args.field, documents=True,
+                      **_profile_kw(args, profile_path))
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
@@ -1292,7 +1362,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         for arg, f in inputs:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
                       encoding=encoding, field_name=args.field, record_rows=args.records,
-                      spun_at=spun_at, profile=profile_path)
+                      spun_at=spun_at, **_profile_kw(args, profile_path))
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
