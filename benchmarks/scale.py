@@ -22,7 +22,7 @@ data written under ``benchmarks/_out/scale/`` (gitignored: BBC text, research us
 Usage::
 
     python benchmarks/scale.py dask [--repeat 3] [--blocksize 200000]
-    python benchmarks/scale.py parquet [--rows 10000] [--no-learn-only]
+    python benchmarks/scale.py parquet [--rows 10000] [--only learn|no-learn]
 """
 from __future__ import annotations
 
@@ -68,14 +68,26 @@ def machine() -> str:
             f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}")
 
 
-def run_cli(args: list[str]) -> tuple[float, int]:
-    """(wall s, exit status) of ``python -m textfix ARGS`` as a child process."""
+def _cpu(ru: resource.struct_rusage) -> float:
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_cli(args: list[str]) -> tuple[float, float, int]:
+    """(wall s, CPU s, exit status) of ``python -m textfix ARGS`` as a child process (its CPU
+    time, and its children's: the CLI runs one file in its own process)."""
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "textfix", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen([sys.executable, "-m", "textfix", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()  # type: ignore[union-attr]
+    _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.stderr.write(p.stderr.decode(errors="replace"))
-    return wall, p.returncode
+    rc = os.waitstatus_to_exitcode(status)
+    if rc != 0:
+        sys.stderr.write(err.decode(errors="replace"))
+    return wall, _cpu(ru), rc
+
+
+def _worker_cpu() -> float:
+    return _cpu(resource.getrusage(resource.RUSAGE_SELF))
 
 
 def bench_dask(args: argparse.Namespace) -> int:
@@ -100,34 +112,41 @@ def bench_dask(args: argparse.Namespace) -> int:
     try:
         for k in range(args.repeat):
             out = OUT / f"cli-{k}"
-            a_wall, rc = run_cli(["clean", str(src), "-o", str(out), "--save-profile",
-                                          str(OUT / f"cli-{k}.tsv"), "-q"])
+            a_wall, a_cpu, rc = run_cli(["clean", str(src), "-o", str(out), "--save-profile",
+                                         str(OUT / f"cli-{k}.tsv"), "-q"])
             assert rc == 0
             bag = db.read_text(str(src), blocksize=args.blocksize)
+            before = sum(client.run(_worker_cpu).values()) + _worker_cpu()
             t = time.perf_counter()
             profile = tdask.learn(bag, jsonl=True)
             learn_s = time.perf_counter() - t
             t = time.perf_counter()
             lines = tdask.clean(bag, jsonl=True, profile=profile).compute()
             clean_s = time.perf_counter() - t
+            b_cpu = sum(client.run(_worker_cpu).values()) + _worker_cpu() - before  # workers + driver
             profile.save(OUT / f"dask-{k}.tsv")
             same_out = "".join(lines).encode("utf-8") == (out / src.name).read_bytes()
             same_prof = (OUT / f"dask-{k}.tsv").read_bytes() == (OUT / f"cli-{k}.tsv").read_bytes()
             b_wall = learn_s + clean_s
             row = {"cli_s": a_wall, "dask_s": b_wall, "learn_s": learn_s, "clean_s": clean_s,
                    "partitions": bag.npartitions, "same_output": same_out, "same_profile": same_prof,
-                   "cli_per_core": n / a_wall, "dask_per_core": n / b_wall / 2}
+                   "cli_per_core": n / a_wall, "dask_per_core": n / b_wall / 2,
+                   "cli_cpu": a_cpu, "dask_cpu": b_cpu}
             rows.append(row)
-            print(f"round {k + 1}: CLI {a_wall:.1f} s ({n / a_wall:.2f} rec/s on 1 core); Dask {b_wall:.1f} s "
-                  f"(learn {learn_s:.1f} + clean {clean_s:.1f}; {n / b_wall:.2f} rec/s, "
-                  f"{n / b_wall / 2:.2f} per core; {bag.npartitions} partitions); same output {same_out}, "
-                  f"same profile {same_prof}", flush=True)
+            print(f"round {k + 1}: CLI {a_wall:.1f} s wall, {a_cpu:.1f} s CPU ({n / a_wall:.2f} rec/s on 1 core, "
+                  f"{n / a_cpu:.2f} per CPU-s); Dask {b_wall:.1f} s wall (learn {learn_s:.1f} + clean {clean_s:.1f}), "
+                  f"{b_cpu:.1f} s CPU ({n / b_wall:.2f} rec/s, {n / b_wall / 2:.2f} per core, {n / b_cpu:.2f} per "
+                  f"CPU-s; {bag.npartitions} partitions); same output {same_out}, same profile {same_prof}; "
+                  f"load {os.getloadavg()[0]:.2f}", flush=True)
     finally:
         client.close()
         cluster.close()
     cli = statistics.median(r["cli_per_core"] for r in rows)
     dsk = statistics.median(r["dask_per_core"] for r in rows)
-    print(f"median per core: CLI {cli:.2f} rec/s, Dask {dsk:.2f} rec/s: Dask/CLI {dsk / cli:.2f}; "
+    cc = statistics.median(n / r["cli_cpu"] for r in rows)
+    dc = statistics.median(n / r["dask_cpu"] for r in rows)
+    print(f"median per CPU-second: CLI {cc:.2f} rec, Dask {dc:.2f} rec: Dask/CLI {dc / cc:.2f}")
+    print(f"median per core (wall): CLI {cli:.2f} rec/s, Dask {dsk:.2f} rec/s: Dask/CLI {dsk / cli:.2f}; "
           f"median wall CLI {statistics.median(r['cli_s'] for r in rows):.1f} s, "
           f"Dask {statistics.median(r['dask_s'] for r in rows):.1f} s")
     return 0 if all(r["same_output"] and r["same_profile"] for r in rows) else 1
@@ -147,7 +166,10 @@ def bench_parquet(args: argparse.Namespace) -> int:
           f"{path.stat().st_size / 1e6:.1f} MB on disk; {machine()}")
     print(f"# textfix {_corpus.textfix_revision()}")
     ok = True
-    for extra in ([["--no-learn"]] if args.no_learn_only else [["--no-learn"], []]):
+    variants = [["--no-learn"], []]
+    if args.only:
+        variants = [["--no-learn"]] if args.only == "no-learn" else [[]]
+    for extra in variants:
         out = OUT / ("pq-out-nolearn" if extra else "pq-out-learn")
         cmd = ["clean", str(path), "-o", str(out), "-q", *extra]
         # RUSAGE_CHILDREN's high-water mark covers every child so far: one child per process run
@@ -173,10 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="what", required=True)
     d = sub.add_parser("dask")
     d.add_argument("--repeat", type=int, default=3)
-    d.add_argument("--blocksize", type=int, default=200_000, help="bytes per partition (default: ~40 records)")
+    d.add_argument("--blocksize", type=int, default=100_000, help="bytes per partition (default: ~40 records)")
     p = sub.add_parser("parquet")
     p.add_argument("--rows", type=int, default=10_000)
-    p.add_argument("--no-learn-only", action="store_true")
+    p.add_argument("--only", choices=("learn", "no-learn"), help="one of the two runs (each takes a while)")
     args = ap.parse_args(argv)
     return bench_dask(args) if args.what == "dask" else bench_parquet(args)
 

@@ -95,7 +95,7 @@ def test_scan_records_are_rows(tf, tmp_path):
     rows = [json.loads(line) for line in out.decode().splitlines()]
     assert [(r["path"], r["line"]) for r in rows] == [(str(src), 1), (str(src), 2)]
     assert rows[1]["spin_score"] > 0.5 > rows[0]["spin_score"]
-    assert "(1 of 2 records)" in err
+    assert "(1 of 2 records)" in err and "records/s)" in err
 
 
 def test_learn_from_parquet_equals_learn_from_jsonl(tf, tmp_path):

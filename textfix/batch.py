@@ -65,6 +65,7 @@ class Job:
     group_field: str | None = None  # JSON Lines / Parquet: the site field (--group-by)
     profiles: str | None = None     # --group-by: a folder of per-group profiles (channel.save_groups)
     documents: bool = False         # keep each document judged, with its edits (textfix report)
+    doc_texts: int = 2000           # ... the texts of only the first this many (the others: "")
 
 
 @dataclass
@@ -137,6 +138,17 @@ _interrupted = False
 def _check_interrupt() -> None:
     if _interrupted:
         raise Interrupted()
+
+
+#: Called in this process with the number of documents judged, after each piece of a file
+#: restored here (the command line's progress for one large file; never set in workers).
+_on_documents: Callable[[int], None] | None = None
+
+
+def set_progress(callback: Callable[[int], None] | None) -> None:
+    """Have ``callback(n)`` called as documents are judged by jobs run in this process."""
+    global _on_documents
+    _on_documents = callback
 
 
 def request_stop() -> None:
@@ -337,7 +349,7 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         except Exception as exc:
             raise LibraryError(exc) from exc
         if docs is not None:
-            docs.append({"text": text, "spin_score": round(ex.spin_score, 4),
+            docs.append({"text": text if len(docs) < job.doc_texts else "", "spin_score": round(ex.spin_score, 4),
                          "edits": [e.to_dict() for e in ex.edits]})
         return ex
 
@@ -426,6 +438,8 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
                     out.write(data)  # type: ignore[union-attr]
             if diff is not None:
                 diff.feed(piece.src, piece.out)
+            if _on_documents is not None and piece.scores:
+                _on_documents(len(piece.scores))
             _check_interrupt()
         if diff is not None:
             diff.close()

@@ -554,11 +554,13 @@ class _Stats:
     spun_records: int = 0
     no_input: bool = False  # folders given, but no file in them to process
     bytes: int = 0
+    judged: int = 0  # JSON Lines / Parquet records restored or scored
     start: float = field(default_factory=time.monotonic)
 
     def add(self, r: Result) -> None:
         self.files += 1
         self.bytes += r.bytes_read
+        self.judged += r.records
         if not r.ok:
             self.failed += 1
             return
@@ -580,6 +582,8 @@ class _Console:
         self.task = None
         self.total: int | None = None
         self.mb = 0.0
+        self.docs = 0
+        self.docs_start = time.monotonic()
 
     def start(self) -> None:
         if not self.show_progress or self.progress is not None:
@@ -589,10 +593,17 @@ class _Console:
             TimeRemainingColumn
 
         self.progress = Progress(TextColumn("textfix"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("files {task.fields[mb]:.1f} MB"), TimeElapsedColumn(),
+                                 TextColumn("files {task.fields[mb]:.1f} MB{task.fields[docs]}"), TimeElapsedColumn(),
                                  TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-        self.task = self.progress.add_task("files", total=self.total, mb=self.mb)
+        self.task = self.progress.add_task("files", total=self.total, mb=self.mb, docs="")
         self.progress.start()
+
+    def documents(self, n: int) -> None:
+        """Documents judged in this process (one large file: its records as they go)."""
+        self.docs += n
+        if self.progress is not None:
+            secs = max(time.monotonic() - self.docs_start, 1e-6)
+            self.progress.update(self.task, docs=f", {self.docs:,} documents ({self.docs / secs:.1f}/s)")  # type: ignore[arg-type]
 
     def stop(self) -> None:
         if self.progress is not None:
@@ -938,10 +949,15 @@ def _run(args: argparse.Namespace, inputs: _Inputs, jobs_fn, con: _Console) -> I
                 yield from gen
         else:
             con.start()
-            for job in itertools.chain(first, jobs):
-                if batch.stop_requested():
-                    raise Interrupted()
-                yield local(job)
+            if con.show_progress:  # one process: the documents of a large file show as they go
+                batch.set_progress(con.documents)
+            try:
+                for job in itertools.chain(first, jobs):
+                    if batch.stop_requested():
+                        raise Interrupted()
+                    yield local(job)
+            finally:
+                batch.set_progress(None)
 
 
 def _take(it: Iterator[Job], n: int) -> Iterator[Job]:
@@ -1085,8 +1101,9 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
         reporting = args.check or args.diff or args.jsonl
         verb = "would change" if reporting and not (args.output or args.in_place) else "changed"
         head = f"{_plural(stats.files, 'file')}, {stats.changed} {verb}, {_plural(stats.edits, 'edit')}"
+    per = f", {stats.judged / secs:.1f} records/s" if stats.judged else ""
     con.info(f"textfix: {head}, {stats.failed} failed; {size} in {secs:.1f} s "
-             f"({rate:.{1 if rate >= 1 else 2}f} MB/s)")
+             f"({rate:.{1 if rate >= 1 else 2}f} MB/s{per})")
 
 
 # --------------------------------------------------------------------------- learning
@@ -1306,7 +1323,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             label = _label(arg, f)
             sites[label] = report.site_of(arg, f.rel if f.root is not None else None)
             yield Job(path=f.path, label=label, fmt=_fmt(args, f.path), config=config,
-                      encoding=encoding, field_name=args.field, documents=True,
+                      encoding=encoding, field_name=args.field, documents=True, doc_texts=corpus.max_docs,
                       **_profile_kw(args, profile_path))
 
     con = _Console(args.quiet, progress=True)
