@@ -399,6 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see ``textfix --help``)."""
+    # Parquet: pyarrow's default allocator (mimalloc) keeps what it freed; the system one gives it
+    # back. Reading a 10,000-row Parquet file peaked at 119 MB with mimalloc, 89 MB with the system
+    # allocator; restoring it (a stand-in restorer) 191 -> 163 MB (benchmarks/RESULTS.md, issue 15).
+    # Only when pyarrow is not yet loaded (it reads this once), and never over the user's choice.
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
