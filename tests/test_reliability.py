@@ -301,7 +301,7 @@ def test_scan_judges_json_lines_records(tf, tmp_path):
     r = tf("scan", "--jsonl", dump)
     row = json.loads(r.text)
     assert row["spin_score"] >= 0.5 and (row["records"], row["spun_records"]) == (10, 1)
-    assert "1 look spun (1 of 10 JSON Lines records)" in r.err
+    assert "1 look spun (1 of 10 records)" in r.err
     r = tf("scan", "--records", "--threshold", "0.5", dump)
     assert [x.split("\t")[1:] for x in r.text.splitlines()] == [[str(row["edits"]), f"{dump}:6"]]
     rows = [json.loads(x) for x in tf("scan", "--records", "--jsonl", dump).text.splitlines()]

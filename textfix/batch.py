@@ -49,7 +49,7 @@ class Job:
 
     path: str                       # file to read; "-" for standard input
     label: str                      # how the file is named in messages and reports
-    fmt: str                        # "text" | "html" | "jsonl"
+    fmt: str                        # "text" | "html" | "jsonl" | "parquet"
     config: Config
     encoding: str = "utf-8"
     field_name: str = "text"
@@ -62,6 +62,10 @@ class Job:
     record_rows: bool = False       # JSON Lines: keep each record's score (scan --records)
     spun_at: float = 0.5            # JSON Lines: a record at this score or above counts as spun
     profile: str | None = None      # a saved site profile (textfix learn) to restore with
+    group_field: str | None = None  # JSON Lines / Parquet: the site field (--group-by)
+    profiles: str | None = None     # --group-by: a folder of per-group profiles (channel.save_groups)
+    documents: bool = False         # keep each document judged, with its edits (textfix report)
+    doc_texts: int = 2000           # ... the texts of only the first this many (the others: "")
 
 
 #: edit sources that are tortured phrases (the list's fingerprints, and unlisted ones)
@@ -92,6 +96,9 @@ class Result:
     #: The diff or JSON report (text), or, when large, ``spool_path`` to a temporary file holding it.
     output: str = ""
     spool_path: str | None = None
+    #: With ``job.documents``: each document judged, ``{"text", "spin_score", "edits": [...]}``
+    #: (edits as ``Edit.to_dict()``, offsets into ``text``), with ``line`` and ``group`` for records.
+    documents: list[dict[str, object]] = field(default_factory=list)
 
     def take_output(self) -> Iterator[str]:
         """Yield the diff/report text in parts, removing a spool file once read."""
@@ -137,6 +144,17 @@ _interrupted = False
 def _check_interrupt() -> None:
     if _interrupted:
         raise Interrupted()
+
+
+#: Called in this process with the number of documents judged, after each piece of a file
+#: restored here (the command line's progress for one large file; never set in workers).
+_on_documents: Callable[[int], None] | None = None
+
+
+def set_progress(callback: Callable[[int], None] | None) -> None:
+    """Have ``callback(n)`` called as documents are judged by jobs run in this process."""
+    global _on_documents
+    _on_documents = callback
 
 
 def request_stop() -> None:
@@ -229,11 +247,20 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     try:
         fp = _open_input(job, stdin)
         # an input file stays open (and, --in-place, locked) until it is replaced
-        explain = textfix.explain
-        if job.profile is not None:
+        def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
+            return textfix.explain(text, **kw)
+
+        if job.profiles is not None:
+            from .groups import load_groups
+
+            groups = load_groups(job.profiles)
+
+            def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
+                return textfix.explain(text, profile=groups.get(group), **kw)
+        elif job.profile is not None:
             profile = load_profile(job.profile)
 
-            def explain(text: str, **kw: object):  # noqa: ANN202
+            def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
                 return textfix.explain(text, profile=profile, **kw)
         writer = _process(job, fp, result, spool, sink, explain)
         if writer is not None:
@@ -312,14 +339,25 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
              explain_fn: Callable[..., object]) -> AtomicWriter | None:
     """Read, restore and write to a temporary file; returns the uncommitted writer, if any."""
     config = job.config
-    stream = open_text(fp, job.label, job.encoding)
+    parquet = job.fmt == "parquet"
+    if parquet and job.diff:
+        raise InputError(f"{job.label}: a Parquet file is binary, so it has no --diff; "
+                         f"--jsonl lists its edits")
+    stream = None if parquet else open_text(fp, job.label, job.encoding)
 
-    def explain(text: str):  # noqa: ANN202 - returns textfix.Explanation
+    docs = result.documents if job.documents else None
+    doc_start = 0  # the first document of the current piece
+
+    def explain(text: str, group: str | None = None):  # noqa: ANN202 - returns textfix.Explanation
         _check_interrupt()
         try:
-            return explain_fn(text, config=config)
+            ex = explain_fn(text, config=config) if group is None else explain_fn(text, config=config, group=group)
         except Exception as exc:
             raise LibraryError(exc) from exc
+        if docs is not None:
+            docs.append({"text": text if len(docs) < job.doc_texts else "", "spin_score": round(ex.spin_score, 4),
+                         "edits": [e.to_dict() for e in ex.edits]})
+        return ex
 
     writer: AtomicWriter | None = None
     out: BinaryIO | None = sink
@@ -339,11 +377,20 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         except OSError as exc:
             raise InputError(f"{job.label}: cannot write {job.dest}: {describe_os_error(exc)}") from None
     try:
-        encoder = _encoder(stream.codec)
-        if writer is not None:
-            writer.write(stream.bom)
-        elif out is not None:
-            out.write(stream.bom)
+        if parquet:  # binary: the restored file goes straight to the writer or sink
+            from .parquet import process_parquet
+
+            encoder = _encoder("utf-8")
+            pieces = process_parquet(fp, explain, job.field_name, label=job.label,
+                                     out=writer if writer is not None else out, group_field=job.group_field)
+        else:
+            encoder = _encoder(stream.codec)
+            if writer is not None:
+                writer.write(stream.bom)
+            elif out is not None:
+                out.write(stream.bom)
+            pieces = process(job.fmt, stream.pieces, explain, field_name=job.field_name,
+                             group_field=job.group_field)
         new_name = job.dest if job.dest is not None and not job.only_if_changed else job.label
         diff = UnifiedDiff(job.label, new_name, spool.write) if job.diff else None
         if job.report:  # streamed: a huge file's edits never pile up in memory
@@ -353,9 +400,9 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
         notes: list[str] = []
         total_w = 0
         total_s = 0.0
-        for piece in process(job.fmt, stream.pieces, explain, field_name=job.field_name):
+        for piece in pieces:
             if piece.edits:
-                result.changed = result.changed or piece.out != piece.src
+                result.changed = result.changed or piece.out != piece.src or piece.rewritten
                 result.edits += len(piece.edits)
                 for e in piece.edits:
                     if str(e.get("source", "")).startswith(TORTURED_SOURCES):
@@ -371,6 +418,12 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
             for score, weight in piece.scores:
                 total_s += score * weight
                 total_w += weight
+            if docs is not None:  # records are judged in order: each document gets its line
+                for doc, rec in zip(docs[doc_start:], piece.records):
+                    doc["line"] = rec["line"]
+                    if "group" in rec:
+                        doc["group"] = rec["group"]
+                doc_start = len(docs)
             for rec in piece.records:
                 result.records += 1
                 score = float(rec["spin_score"])  # type: ignore[arg-type]
@@ -398,12 +451,14 @@ def _process(job: Job, fp: BinaryIO, result: Result, spool: _Spool, sink: Binary
                     out.write(data)  # type: ignore[union-attr]
             if diff is not None:
                 diff.feed(piece.src, piece.out)
+            if _on_documents is not None and piece.scores:
+                _on_documents(len(piece.scores))
             _check_interrupt()
         if diff is not None:
             diff.close()
         result.spin_score = round(total_s / total_w, 4) if total_w else 0.0
         result.notes = notes
-        result.bytes_read = stream.bytes_read
+        result.bytes_read = _size(fp) if parquet else stream.bytes_read  # type: ignore[union-attr]
         if job.report:
             tail = {"spin_score": result.spin_score, "changed": result.changed, "notes": notes}
             spool.write("], " + json_text(tail)[1:] + "\n")
@@ -431,28 +486,46 @@ def load_profile(path: str):  # noqa: ANN201 - a textfix.Profile
 
 
 def count_job(job: Job, counts: object, *, stdin: BinaryIO | None = None) -> int:
-    """Add the documents of one input file to ``counts`` (a ``textfix.channel.Counts``), read
+    """Add the documents of one input file to ``counts`` (a ``textfix.channel.Counts``; with
+    ``job.group_field``, a ``textfix.groups.GroupCounts``), read
     exactly as restoring reads them (formats, parts, fields); returns how many. An input that
     cannot be read adds nothing here: the restore pass reports it."""
     from .edits import Explanation
 
     n = 0
 
-    def collect(text: str, **_: object) -> Explanation:
+    def collect(text: str, group: str | None = None) -> Explanation:
         nonlocal n
         _check_interrupt()
-        counts.add(text)  # type: ignore[attr-defined]
+        if job.group_field is None:
+            counts.add(text)  # type: ignore[attr-defined]
+        else:  # a textfix.groups.GroupCounts
+            counts.add(text, group=group)  # type: ignore[attr-defined]
         n += 1
         return Explanation(text, (), 0.0)
 
     try:
         with contextlib.nullcontext(stdin) if stdin is not None else open(job.path, "rb") as fp:
-            stream = open_text(fp, job.label, job.encoding)
-            for _ in process(job.fmt, stream.pieces, collect, field_name=job.field_name):
+            if job.fmt == "parquet":
+                from .parquet import process_parquet
+
+                pieces = process_parquet(fp, collect, job.field_name, label=job.label,
+                                         group_field=job.group_field)
+            else:
+                pieces = process(job.fmt, open_text(fp, job.label, job.encoding).pieces, collect,
+                                 field_name=job.field_name, group_field=job.group_field)
+            for _ in pieces:
                 pass
     except (InputError, OSError, UnicodeError, ValueError):
         return n
     return n
+
+
+def _size(fp: BinaryIO) -> int:
+    try:
+        return os.fstat(fp.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return 0
 
 
 def _encoder(codec: str) -> Callable[[str], bytes]:

@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, defau
 from .channel import LEARN_MIN_TEXTS, LEARN_MIN_WORDS, enough_to_learn
 from .config import DEFAULT_TABLES, DOMAIN_NAMES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
-from .fileio import (DEFAULT_GLOBS, Found, InputError, describe_os_error, iter_files, open_text,
+from .fileio import (DEFAULT_GLOBS, AtomicWriter, Found, InputError, describe_os_error, iter_files, open_text,
                      remove_stale_temp, resolve_encoding)
 from .formats import FORMATS, format_for_path, process
 
@@ -66,6 +67,7 @@ commands:
   scan     list files with their spin score and number of suspected spun phrases
   explain  show every edit in context, with its confidence and reason
   learn    learn a site's spinner from its files and save it as a profile (a TSV to review)
+  report   one self-contained HTML page: spin scores, sites ranked, every edit highlighted
 
 Run "textfix COMMAND --help" for the options of a command.
 
@@ -76,6 +78,7 @@ examples:
   textfix scan scraped/ --sort score --threshold 0.5
   textfix explain "A uncommon journey by the protection minister"
   textfix learn site/ -o site.profile.tsv && textfix clean new-pages/ --profile site.profile.tsv -o out/
+  textfix report crawl/ -o report.html
 
 {EXIT_CODES}"""
 
@@ -98,13 +101,17 @@ it only if it is still the file read, so a --backup always holds exactly the rep
 
 Formats: plain text; HTML (.html .htm .xhtml, or --format html), where only visible text is
 restored and all markup stays byte-for-byte; JSON Lines (.jsonl .ndjson, or --format jsonl),
-where only the --field string of each record is rewritten and everything else is kept.
+where only the --field string of each record is rewritten and everything else is kept;
+Parquet (.parquet .pq, needs pyarrow: pip install 'textfix[parquet]'), where only the --field
+string column is rewritten (row by row, one row group at a time) and every other column, the
+schema and the compression are kept; a file in which nothing changes is copied byte for byte.
 Encoding: UTF-8 unless --encoding; a byte-order mark and CRLF line ends are kept. A file that
 is binary or not valid in the encoding is reported (with the byte offset) and skipped.
 
 Large files are read in bounded memory: plain text is judged in documents of about 64 K
 characters of whole paragraphs (a typical article is judged whole), HTML in stretches of
-about 64 K characters of visible text, JSON Lines one record at a time.
+about 64 K characters of visible text, JSON Lines one record at a time, Parquet 1,024 rows at
+a time.
 
 Learning: a spinner applies one dictionary to every page, so when the inputs hold at least
 10 documents (and 2,000 words), clean first reads them all (a quick pass of counts) and learns the spinner's
@@ -153,9 +160,26 @@ SCAN_DESCRIPTION = """\
 One row per file: its spin score (0 clean .. 1 certainly spun; for a large text or HTML file
 the length-weighted mean over its documents; for a JSON Lines file the score of its most spun
 record, since each record is a document of its own) and the number of phrases textfix would
-restore. --records lists each JSON Lines record as PATH:LINE. A table on a terminal, plain
+restore. --records lists each JSON Lines record as PATH:LINE (a Parquet row as PATH:ROW). A table on a terminal, plain
 columns when piped, or --jsonl / --csv. Nothing is written.
 """
+
+REPORT_DESCRIPTION = """\
+Restore the inputs as clean does (nothing is written but the page) and make one HTML page to
+look at: the distribution of spin scores over the documents (a chart), the sites ranked by how
+spun they are (the --group-by field of JSON Lines / Parquet records, else each file's folder), the
+most frequent restorations, and each document with its edits highlighted (spun words struck
+through, the original after them, confidence and source on hover), filterable by site and
+score. The page needs no network to be viewed (the chart library is inside it).
+"""
+
+REPORT_EPILOG = f"""\
+examples:
+  textfix report crawl/ -o report.html
+  textfix report dump.parquet --field body --group-by domain -o report.html
+  textfix report site/ --profile site.profile.tsv -o report.html --max-docs 500
+
+{EXIT_CODES}"""
 
 SCAN_EPILOG = f"""\
 examples:
@@ -271,9 +295,12 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--format", choices=("auto",) + FORMATS, default="auto",
                    help="how to read files (default auto: by extension, text for stdin and others)")
     g.add_argument("--field", default="text", metavar="NAME",
-                   help="JSON Lines: the string field to restore (default: text)")
+                   help="JSON Lines / Parquet: the string field (column) to restore (default: text)")
     g.add_argument("--encoding", default="utf-8", metavar="ENC",
                    help="encoding of the inputs, also used to write them (default: utf-8)")
+    g.add_argument("--group-by", metavar="FIELD",
+                   help="JSON Lines / Parquet: the field naming each record's site or domain: one "
+                        "profile is learned per site, each record restored with its own site's")
     g.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                    help=f"worker processes (default: all cores, here {default_jobs()})")
     g.add_argument("-q", "--quiet", action="store_true",
@@ -339,6 +366,18 @@ def build_parser() -> argparse.ArgumentParser:
                     help="substitutions listed in the summary (default 10)")
     learn.set_defaults(func=_cmd_learn)
 
+    rep = sub.add_parser("report", help="one HTML page about the inputs: scores, sites, every edit",
+                         description=REPORT_DESCRIPTION, epilog=REPORT_EPILOG, formatter_class=_formatter)
+    _add_input_options(rep)
+    ro = rep.add_argument_group("output")
+    ro.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the page (.html)")
+    ro.add_argument("--title", default="textfix report", help="the page's title")
+    ro.add_argument("--max-docs", type=_positive_int, default=None, metavar="N",
+                    help="documents shown in full (default 2000; the chart and tables count all)")
+    _add_learn_options(rep, save=False)
+    _add_config_options(rep)
+    rep.set_defaults(func=_cmd_report)
+
     exp = sub.add_parser("explain", help="show each edit in context",
                          description=EXPLAIN_DESCRIPTION, epilog=EXPLAIN_EPILOG, formatter_class=_formatter)
     exp.add_argument("text", nargs="?", metavar="TEXT",
@@ -364,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see ``textfix --help``)."""
+    # Parquet: pyarrow's default allocator (mimalloc) keeps what it freed; the system one gives it
+    # back. Reading a 10,000-row Parquet file peaked at 119 MB with mimalloc, 89 MB with the system
+    # allocator; restoring it (a stand-in restorer) 191 -> 163 MB (benchmarks/RESULTS.md, issue 15).
+    # Only when pyarrow is not yet loaded (it reads this once), and never over the user's choice.
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -519,11 +564,13 @@ class _Stats:
     spun_records: int = 0
     no_input: bool = False  # folders given, but no file in them to process
     bytes: int = 0
+    judged: int = 0  # JSON Lines / Parquet records restored or scored
     start: float = field(default_factory=time.monotonic)
 
     def add(self, r: Result) -> None:
         self.files += 1
         self.bytes += r.bytes_read
+        self.judged += r.records
         if not r.ok:
             self.failed += 1
             return
@@ -545,6 +592,8 @@ class _Console:
         self.task = None
         self.total: int | None = None
         self.mb = 0.0
+        self.docs = 0
+        self.docs_start = time.monotonic()
 
     def start(self) -> None:
         if not self.show_progress or self.progress is not None:
@@ -554,10 +603,17 @@ class _Console:
             TimeRemainingColumn
 
         self.progress = Progress(TextColumn("textfix"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("files {task.fields[mb]:.1f} MB"), TimeElapsedColumn(),
+                                 TextColumn("files {task.fields[mb]:.1f} MB{task.fields[docs]}"), TimeElapsedColumn(),
                                  TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-        self.task = self.progress.add_task("files", total=self.total, mb=self.mb)
+        self.task = self.progress.add_task("files", total=self.total, mb=self.mb, docs="")
         self.progress.start()
+
+    def documents(self, n: int) -> None:
+        """Documents judged in this process (one large file: its records as they go)."""
+        self.docs += n
+        if self.progress is not None:
+            secs = max(time.monotonic() - self.docs_start, 1e-6)
+            self.progress.update(self.task, docs=f", {self.docs:,} documents ({self.docs / secs:.1f}/s)")  # type: ignore[arg-type]
 
     def stop(self) -> None:
         if self.progress is not None:
@@ -780,7 +836,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
                       encoding=encoding, field_name=args.field, dest=dest, backup=backup,
                       only_if_changed=bool(args.in_place), diff=args.diff, report=args.jsonl,
-                      umask=umask, profile=profile_path)
+                      umask=umask, **_profile_kw(args, profile_path))
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
@@ -903,10 +959,15 @@ def _run(args: argparse.Namespace, inputs: _Inputs, jobs_fn, con: _Console) -> I
                 yield from gen
         else:
             con.start()
-            for job in itertools.chain(first, jobs):
-                if batch.stop_requested():
-                    raise Interrupted()
-                yield local(job)
+            if con.show_progress:  # one process: the documents of a large file show as they go
+                batch.set_progress(con.documents)
+            try:
+                for job in itertools.chain(first, jobs):
+                    if batch.stop_requested():
+                        raise Interrupted()
+                    yield local(job)
+            finally:
+                batch.set_progress(None)
 
 
 def _take(it: Iterator[Job], n: int) -> Iterator[Job]:
@@ -1038,17 +1099,21 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
     mb = stats.bytes / 1e6
     size = f"{mb:.1f} MB" if mb >= 1 else f"{stats.bytes / 1e3:.1f} kB"
     rate = mb / secs
-    if command == "scan":
+    if command == "report":
+        head = (f"{_plural(stats.files, 'file')} reported, {stats.spun} of {_plural(stats.records, 'document')} "
+                f"look spun, {_plural(stats.edits, 'edit')}")
+    elif command == "scan":
         head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun"
         if stats.records:
-            head += f" ({stats.spun_records} of {_plural(stats.records, 'JSON Lines record')})"
+            head += f" ({stats.spun_records} of {_plural(stats.records, 'record')})"
         head += f", {_plural(stats.edits, 'suspected phrase')}"
     else:
         reporting = args.check or args.diff or args.jsonl
         verb = "would change" if reporting and not (args.output or args.in_place) else "changed"
         head = f"{_plural(stats.files, 'file')}, {stats.changed} {verb}, {_plural(stats.edits, 'edit')}"
+    per = f", {stats.judged / secs:.1f} records/s" if stats.judged else ""
     con.info(f"textfix: {head}, {stats.failed} failed; {size} in {secs:.1f} s "
-             f"({rate:.{1 if rate >= 1 else 2}f} MB/s)")
+             f"({rate:.{1 if rate >= 1 else 2}f} MB/s{per})")
 
 
 # --------------------------------------------------------------------------- learning
@@ -1058,8 +1123,9 @@ def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
     """The first pass: every document of the inputs counted (read as restoring reads them).
     ``own_walk``: this is the command's only walk (learn), so it records what the reports say."""
     from .channel import Counts
+    from .groups import GroupCounts
 
-    counts = Counts()
+    counts = GroupCounts() if args.group_by else Counts()
     files = docs = 0
     last = time.monotonic()
     try:
@@ -1068,7 +1134,7 @@ def _count_inputs(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
                 if f.path == "-" and not stdin:
                     continue
                 job = Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
-                          encoding=encoding, field_name=args.field)
+                          encoding=encoding, field_name=args.field, group_field=args.group_by)
                 docs += batch.count_job(job, counts, stdin=_stdin_binary() if f.path == "-" else None)
                 files += 1
                 if batch.stop_requested() or _Stop.signum:
@@ -1094,6 +1160,17 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
                   con: _Console) -> str | None:
     """The profile file the jobs restore with: --profile FILE, or one learned from the inputs
     (written to a temporary file removed at exit), or None (--no-learn, too few documents)."""
+    if args.profile and os.path.isdir(args.profile):  # per-site profiles (learn --group-by)
+        from .groups import is_groups, load_groups
+
+        if not is_groups(args.profile):
+            raise UsageError(f"--profile {args.profile}: a folder, but not one of per-site profiles "
+                             "(textfix learn --group-by FIELD -o FOLDER makes one)")
+        try:
+            load_groups(args.profile)
+        except TableError as exc:
+            raise _LoadError(str(exc)) from exc
+        return args.profile
     if args.profile:
         try:
             batch.load_profile(args.profile)
@@ -1107,6 +1184,8 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
     if args.no_learn:
         return None
     counts, _, docs = _count_inputs(args, inputs, config, encoding, con)
+    if args.group_by:
+        return _group_profiles(args, counts, config, con)
     if not enough_to_learn(docs, counts.words):
         if getattr(args, "save_profile", None):
             con.info(f"textfix: note: only {_plural(docs, 'document')} ({counts.words:,} body words): nothing "
@@ -1127,6 +1206,43 @@ def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, enc
 
     atexit.register(_unlink_quietly, path)
     return path
+
+
+def _profile_kw(args: argparse.Namespace, path: str | None) -> dict[str, object]:
+    """The Job fields that say how to restore: one profile, per-site profiles, or none."""
+    kw: dict[str, object] = {"group_field": args.group_by}
+    if path is not None and os.path.isdir(path):
+        kw["profiles"] = path
+    else:
+        kw["profile"] = path
+    return kw
+
+
+def _describe_groups(profiles: dict, counts) -> str:  # noqa: ANN001 - (group -> Profile, GroupCounts)
+    sites = len([g for g in counts.by if g is not None])
+    return (f"learned {_plural(len(profiles), 'site profile')} ({_plural(sites, 'site')}, "
+            f"{_plural(counts.docs, 'document')}; a site with fewer than {LEARN_MIN_TEXTS} documents or "
+            f"{LEARN_MIN_WORDS:,} words is judged document by document)")
+
+
+def _group_profiles(args: argparse.Namespace, counts, config: Config, con: _Console) -> str | None:  # noqa: ANN001
+    """--group-by: a profile per site with enough text, in a temporary folder (removed at exit)."""
+    from .groups import estimate_groups, save_groups
+
+    _warm_up(config)
+    profiles = estimate_groups(counts, scorer=config.scorer)
+    con.info(f"textfix: {_describe_groups(profiles, counts)}")
+    docs = {g: c.docs for g, c in counts.by.items()}
+    if getattr(args, "save_profile", None):
+        save_groups(profiles, args.save_profile, docs)
+    if not profiles:
+        return None
+    folder = tempfile.mkdtemp(prefix="textfix-profiles-")
+    save_groups(profiles, folder, docs)
+    import atexit
+
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def _unlink_quietly(path: str) -> None:
@@ -1151,6 +1267,25 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     if docs == 0:
         con.error("textfix learn: no documents to learn from")
         return EXIT_FAILED
+    if args.group_by:
+        from .groups import estimate_groups, save_groups
+
+        if args.output == "-":
+            raise UsageError("with --group-by, -o names a folder for the per-site profiles")
+        try:
+            profiles = estimate_groups(counts, sources=sources, scorer=config.scorer, all_groups=True)
+            save_groups(profiles, args.output, {g: c.docs for g, c in counts.by.items()})
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            con.error(f"textfix learn: cannot write {args.output}: {describe_os_error(exc)}")
+            return EXIT_FAILED
+        weak = sum(1 for c in counts.by.values() if not enough_to_learn(c.docs, c.words))
+        con.info(f"textfix: learned {_plural(len(profiles), 'site profile')} from {_plural(docs, 'document')} "
+                 f"in {time.monotonic() - start:.1f} s; written to {args.output}/"
+                 + (f" ({weak} from fewer than {LEARN_MIN_TEXTS} documents or {LEARN_MIN_WORDS:,} words: weak)"
+                    if weak else ""))
+        return EXIT_FAILED if inputs.missing else EXIT_OK
     from .channel import estimate
 
     try:
@@ -1178,6 +1313,71 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     return EXIT_FAILED if inputs.missing else EXIT_OK
 
 
+# --------------------------------------------------------------------------- report
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+
+    try:
+        import plotly  # noqa: F401
+    except ImportError:
+        raise UsageError("textfix report draws its chart with plotly: pip install 'textfix[report]'") from None
+    config = _config(args)
+    encoding = _encoding(args.encoding)
+    inputs = _Inputs(list(args.paths), tuple(args.glob or DEFAULT_GLOBS))
+
+    sites: dict[str, str] = {}
+
+    def jobs() -> Iterator[Job]:
+        for arg, f in inputs:
+            label = _label(arg, f)
+            sites[label] = report.site_of(arg, f.rel if f.root is not None else None)
+            yield Job(path=f.path, label=label, fmt=_fmt(args, f.path), config=config,
+                      encoding=encoding, field_name=args.field, documents=True, doc_texts=corpus.max_docs,
+                      **_profile_kw(args, profile_path))
+
+    con = _Console(args.quiet, progress=True)
+    stats = _Stats()
+    profile_path = _site_profile(args, inputs, config, encoding, con)
+    corpus = report.Corpus(max_docs=args.max_docs or report.MAX_DOCS)
+    for m in inputs.missing:
+        con.error(f"{m}: no such file or folder")
+        stats.files += 1
+        stats.failed += 1
+    interrupted = False
+    try:
+        for r in _run(args, inputs, jobs, con):
+            stats.add(r)
+            con.advance(r)
+            if not r.ok:
+                con.error(r.error)
+            _print_warnings(con, r)
+            corpus.add_result(r, sites.pop(r.label, "."))
+            r.documents = []
+    except (KeyboardInterrupt, Interrupted):
+        interrupted = True
+    finally:
+        con.stop()
+    inputs.report_walk_errors(con, stats)
+    inputs.report_duplicates(con)
+    inputs.report_empty(con, stats)
+    if interrupted or _Stop.signum:
+        return _Stop.report(con, writes=False)
+    page = report.render(corpus, title=args.title)
+    try:
+        with AtomicWriter(args.output) as w:
+            w.write(page.encode("utf-8"))
+            w.commit()
+    except OSError as exc:
+        con.error(f"textfix report: cannot write {args.output}: {describe_os_error(exc)}")
+        return EXIT_FAILED
+    stats.spun = sum(s >= report.SPUN_AT for s in corpus.scores)
+    stats.records = len(corpus.scores)
+    _summary(con, stats, args, "report")
+    con.info(f"textfix: report written to {args.output} ({len(page) / 1e6:.1f} MB)")
+    return EXIT_FAILED if stats.failed or stats.no_input else EXIT_OK
+
+
 # --------------------------------------------------------------------------- scan
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -1189,7 +1389,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         for arg, f in inputs:
             yield Job(path=f.path, label=_label(arg, f), fmt=_fmt(args, f.path), config=config,
                       encoding=encoding, field_name=args.field, record_rows=args.records,
-                      spun_at=spun_at, profile=profile_path)
+                      spun_at=spun_at, **_profile_kw(args, profile_path))
 
     con = _Console(args.quiet, progress=True)
     stats = _Stats()
@@ -1406,6 +1606,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
                 print(f"textfix: {printable(text)}: {problem}", file=sys.stderr)
                 return EXIT_FAILED
             fmt = args.format if args.format != "auto" else format_for_path(text)
+            if fmt == "parquet":
+                raise UsageError("explain shows text files; for a Parquet file, textfix clean FILE "
+                                 "--jsonl lists every edit and textfix report FILE -o report.html shows them")
             profile = _file_profile(args, text, fmt, config, encoding)
             with open(text, "rb") as fh:
                 ex = _explain_stream(open_text(fh, text, encoding), fmt, args.field, config,  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ __all__ = ["InputError", "FileChanged", "DecodedStream", "open_text", "resolve_e
 READ_BLOCK = 256 * 1024
 
 #: Files a directory walk picks up when no ``--glob`` is given.
-DEFAULT_GLOBS = ("*.txt", "*.text", "*.html", "*.htm", "*.xhtml", "*.jsonl", "*.ndjson")
+DEFAULT_GLOBS = ("*.txt", "*.text", "*.html", "*.htm", "*.xhtml", "*.jsonl", "*.ndjson", "*.parquet")
 
 #: Temporary files of :class:`AtomicWriter`: ``.NAME.textfix-RANDOM.tmp`` (hidden, never an input).
 _TEMP_PREFIX = ".textfix-"

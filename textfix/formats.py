@@ -1,4 +1,5 @@
-"""Restoring text inside the file formats scrapers save: plain text, HTML and JSON Lines.
+"""Restoring text inside the file formats scrapers save: plain text, HTML and JSON Lines
+(Parquet, a binary format, is in :mod:`textfix.parquet`).
 
 Each processor takes the decoded input as an iterator of ``str`` pieces and a function that
 restores one document (``explain(text) -> textfix.Explanation``), and yields :class:`Piece` objects:
@@ -48,7 +49,7 @@ TARGET_CHARS = 64 * 1024
 #: A paragraph longer than this is cut (at a line end, else at a space, else anywhere).
 MAX_CHARS = 256 * 1024
 
-FORMATS = ("text", "html", "jsonl")
+FORMATS = ("text", "html", "jsonl", "parquet")
 
 Explain = Callable[[str], Explanation]
 
@@ -73,11 +74,16 @@ class Piece:
     #: JSON Lines: each record judged, ``{"line": N, "spin_score": S, "edits": K}`` (a dump is
     #: many documents: its mean score hides one spun record among clean ones).
     records: list[dict[str, object]] = field(default_factory=list)
+    #: Parquet (binary: ``src`` and ``out`` are empty): some value of this piece was rewritten.
+    rewritten: bool = False
 
 
 def format_for_path(path: str, default: str = "text") -> str:
-    """``"html"`` for .html/.htm/.xhtml, ``"jsonl"`` for .jsonl/.ndjson, else ``default``."""
+    """``"html"`` for .html/.htm/.xhtml, ``"jsonl"`` for .jsonl/.ndjson, ``"parquet"`` for
+    .parquet/.pq, else ``default``."""
     lower = path.lower()
+    if lower.endswith((".parquet", ".pq")):
+        return "parquet"
     if lower.endswith((".html", ".htm", ".xhtml")):
         return "html"
     if lower.endswith((".jsonl", ".ndjson")):
@@ -85,14 +91,18 @@ def format_for_path(path: str, default: str = "text") -> str:
     return default
 
 
-def process(fmt: str, pieces: Iterable[str], explain: Explain, *, field_name: str = "text") -> Iterator[Piece]:
-    """Dispatch to the processor of ``fmt`` (one of :data:`FORMATS`)."""
+def process(fmt: str, pieces: Iterable[str], explain: Explain, *, field_name: str = "text",
+            group_field: str | None = None) -> Iterator[Piece]:
+    """Dispatch to the processor of ``fmt`` (one of :data:`FORMATS`); ``group_field``: see
+    :func:`process_jsonl`."""
     if fmt == "text":
         return process_text(pieces, explain)
     if fmt == "html":
         return process_html(pieces, explain)
     if fmt == "jsonl":
-        return process_jsonl(pieces, explain, field_name)
+        return process_jsonl(pieces, explain, field_name, group_field=group_field)
+    if fmt == "parquet":
+        raise ValueError("Parquet is binary: use textfix.parquet.process_parquet on the file")
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
@@ -502,8 +512,20 @@ def _iter_lines(pieces: Iterable[str]) -> Iterator[str]:
         yield rest
 
 
-def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "text") -> Iterator[Piece]:
-    """Restore one string field of every JSON Lines record; everything else stays byte-for-byte."""
+def group_of(value: object) -> str | None:
+    """A record's group (``--group-by``: its site or domain) as text; None when it has none."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "text", *,
+                  group_field: str | None = None) -> Iterator[Piece]:
+    """Restore one string field of every JSON Lines record; everything else stays byte-for-byte.
+
+    With ``group_field`` (a site or domain field), each judged record's entry in ``records`` has
+    its ``group`` (:func:`group_of` the field's value), and ``explain`` is called with
+    ``group=`` that value as well."""
     src_parts: list[str] = []
     out_parts: list[str] = []
     edits: list[dict[str, object]] = []
@@ -529,11 +551,17 @@ def process_jsonl(pieces: Iterable[str], explain: Explain, field_name: str = "te
                 value = obj[field_name]
                 span = _field_span(body, field_name) if not _is_blank(value) else None
                 if span is not None:
-                    ex = explain(value)
+                    if group_field is None:
+                        ex = explain(value)
+                    else:
+                        group = group_of(obj.get(group_field))
+                        ex = explain(value, group=group)  # type: ignore[call-arg]
                     scores.append((ex.spin_score, len(value)))
                     notes.extend(f"line {lineno}: {n}" for n in ex.notes)
                     ed = sorted(ex.edits, key=lambda e: e.start)
                     judged.append({"line": lineno, "spin_score": round(ex.spin_score, 4), "edits": len(ed)})
+                    if group_field is not None:
+                        judged[-1]["group"] = group
                     if ed:
                         restored = apply_edits(value, ed)
                         literal = body[span[0]:span[1]]
