@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from sys import intern
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -170,15 +171,16 @@ class Counts:
                 if t.name_like:
                     names[t.norm] += 1
                     continue
-                w = t.norm
+                w = intern(t.norm)
                 here[w] += 1
                 n += 1
                 ctx = self.contexts.get(w)
                 if ctx is None:
                     ctx = self.contexts[w] = []
                 if len(ctx) < CONTEXTS:
-                    left = tuple(toks[j].norm for j in range(max(ch.start, k - 2), k))
-                    right = tuple(toks[j].norm for j in range(k + 1, min(ch.end, k + 3)))
+                    # interned: a context outlives its text, and a folder's contexts share words
+                    left = tuple(intern(toks[j].norm) for j in range(max(ch.start, k - 2), k))
+                    right = tuple(intern(toks[j].norm) for j in range(k + 1, min(ch.end, k + 3)))
                     ctx.append((left, right, ch.bos and k - len(left) == ch.start,
                                 ch.eos and k + 1 + len(right) == ch.end))
         self.words += n
