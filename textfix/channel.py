@@ -149,15 +149,10 @@ class Counts:
 
     def add(self, text: str) -> Counts:
         from .decode import chunks
+        from .homoglyph import read
         from .tokens import tokenize
 
-        if not text.isascii():  # counted as read: look-alike letters back to Latin (homoglyph.py)
-            from .edits import apply_edits
-            from .homoglyph import find
-
-            glyphs = find(text)
-            if glyphs:
-                text = apply_edits(text, glyphs)
+        text, _ = read(text)  # counted as read: look-alike letters back to Latin
         toks = tokenize(text)
         self.docs += 1
         here: Counter = Counter()

@@ -23,11 +23,12 @@ from functools import lru_cache
 
 import regex
 
-from .edits import Edit
+from .edits import Edit, apply_edits
 
-__all__ = ["find", "evidence"]
+__all__ = ["find", "read", "evidence", "combine"]
 
-# a word with at least one non-ASCII letter (the only ones that can be look-alikes)
+# a non-ASCII letter (the only ones that can be look-alikes), and a word with at least one
+_NON_ASCII_LETTER = regex.compile(r"[^\P{L}\x00-\x7f]")
 _WORD = regex.compile(r"[\p{L}\p{M}]*[^\P{L}\x00-\x7f][\p{L}\p{M}]*")
 _LATIN = regex.compile(r"\p{Latin}")
 
@@ -115,7 +116,9 @@ def _best(options: list[str]) -> str:
 
 def find(text: str) -> list[Edit]:
     """The homoglyph-obfuscated words of ``text`` as edits to their Latin spelling."""
-    if text.isascii():
+    # most news is ASCII but for its quotes and dashes: one scan for a non-ASCII letter settles
+    # it (45 MB/s on the BBC articles that are not ASCII, against 3 MB/s for the word scan)
+    if text.isascii() or _NON_ASCII_LETTER.search(text) is None:
         return []
     mixed: list[Edit] = []
     whole: list[tuple[int, int, str, str]] = []
@@ -145,6 +148,12 @@ def find(text: str) -> list[Edit]:
                               "look-alike letters of another script in a text with mixed words"))
     mixed.sort(key=lambda e: e.start)
     return mixed
+
+
+def read(text: str) -> tuple[str, list[Edit]]:
+    """``text`` as the rest of textfix reads it (look-alikes replaced), and the edits that did it."""
+    glyphs = find(text)
+    return (apply_edits(text, glyphs) if glyphs else text), glyphs
 
 
 def _cased(w: str) -> bool:

@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import math
 
+from . import homoglyph
 from .config import Config, resolve_config
 from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, article_logodds, candidate_gains, chunks,
                      decode_chunk, find_matches, wants_an, MEMO_ENTRIES)
@@ -898,10 +899,7 @@ def run(text: str, config: Config | None, options: dict[str, object], profile: P
     if not text.strip():
         return Explanation(text, (), 0.0)
     # stage 0: look-alike letters of other scripts back to Latin; the rest reads the mapped text
-    from . import homoglyph
-
-    glyphs = homoglyph.find(text)
-    read = apply_edits(text, glyphs) if glyphs else text
+    read, glyphs = homoglyph.read(text)
     gain_cache: dict = {}
     edits, docs = _decide(read, cfg, gain_cache, profile)
     score, notes = _verdict(docs)
@@ -929,11 +927,7 @@ def score_document(text: str, config: Config | None, options: dict[str, object],
     cfg = resolve_config(config, options)
     if not text.strip():
         return 0.0
-    from . import homoglyph
-
-    glyphs = homoglyph.find(text)
-    if glyphs:
-        text = apply_edits(text, glyphs)
+    text, glyphs = homoglyph.read(text)
     # a long text's parts and runs share their sites' scores; a short text is scored once
     gain_cache: dict | None = {} if len(text) >= LONG_TEXT else None
     score = _verdict(_documents(text, cfg, gain_cache, profile))[0]
