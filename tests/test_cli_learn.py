@@ -1,16 +1,11 @@
 """The command line's learning: textfix learn, clean/scan --profile, learning from a run's inputs."""
 from __future__ import annotations
 
-import io
-import sys
 from pathlib import Path
-
-import pytest
 
 import textfix
 from textfix import Profile
 from textfix.channel import LEARN_MIN_TEXTS
-from textfix.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,16 +38,6 @@ def site_pages(root: Path) -> Path:
             n += 1
     assert 2 * n >= LEARN_MIN_TEXTS
     return d
-
-
-@pytest.fixture
-def tf(capsysbinary, monkeypatch):
-    def run(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"))
-        rc = main([str(a) for a in args])
-        cap = capsysbinary.readouterr()
-        return rc, cap.out.decode("utf-8"), cap.err.decode("utf-8", "replace")
-    return run
 
 
 def test_learn_writes_a_profile_and_says_what_it_found(tf, tmp_path):

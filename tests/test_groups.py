@@ -2,15 +2,12 @@
 restored with its own site's profile, by clean / scan / learn / report, over JSON Lines and Parquet."""
 from __future__ import annotations
 
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 import textfix
-from textfix.cli import main
 from textfix.groups import GroupCounts, estimate_groups, load_groups, save_groups
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,16 +25,6 @@ CLEAN = [
 RECORDS = ([{"domain": "spun.example", "text": p} for p in PAGES * 2]
            + [{"domain": "clean.example", "text": c} for c in CLEAN * 2] + [{"text": CLEAN[0]}])
 RECORDS = RECORDS[::2] + RECORDS[1::2]
-
-
-@pytest.fixture
-def tf(capsysbinary, monkeypatch):
-    def run(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"))
-        rc = main([str(a) for a in args])
-        cap = capsysbinary.readouterr()
-        return rc, cap.out.decode(), cap.err.decode("utf-8", "replace")
-    return run
 
 
 def site_texts(domain: str | None) -> list[str]:

@@ -3,11 +3,9 @@ shows it (headless Chromium: a screenshot checked to be non-blank, the DOM after
 holding the edits the library makes, the filter applied from the address)."""
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -89,16 +87,6 @@ def parse(page: str) -> _Page:
 
 def expected_edits(text: str) -> list[tuple[str, str]]:
     return [(e.spun, e.original) for e in sorted(textfix.explain(text).edits, key=lambda e: e.start)]
-
-
-@pytest.fixture
-def tf(capsysbinary, monkeypatch):
-    def run(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"))
-        rc = main([str(a) for a in args])
-        cap = capsysbinary.readouterr()
-        return rc, cap.out.decode(), cap.err.decode("utf-8", "replace")
-    return run
 
 
 @pytest.fixture(scope="module")
