@@ -27,6 +27,20 @@ MOBY_VERSION = "1.0.2"
 CATEGORIES = ("business", "entertainment", "politics", "sports", "tech")
 
 
+def script(name: str):  # noqa: ANN201 - a module
+    """The repository's ``scripts/NAME.py`` as a module (registered in ``sys.modules``, so its
+    dataclasses pickle into worker processes)."""
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
 def bbc_dir() -> Path:
     """The folder of the 300-article BBC sample, extracting it on first use."""
     out = DATA / "bbc-sample"

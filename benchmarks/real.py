@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -46,10 +45,7 @@ sys.path.insert(0, str(BENCH))
 import _corpus  # noqa: E402
 from accuracy import _check_example, nwords  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("build_family", REPO / "scripts" / "build_family.py")
-bf = importlib.util.module_from_spec(_spec)
-sys.modules["build_family"] = bf
-_spec.loader.exec_module(bf)  # type: ignore[union-attr]
+bf = _corpus.script("build_family")
 
 
 def family_group(label: str) -> str:

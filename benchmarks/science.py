@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -50,10 +49,9 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
-_spec = importlib.util.spec_from_file_location("build_wordlists", REPO / "scripts" / "build_wordlists.py")
-bw = importlib.util.module_from_spec(_spec)
-sys.modules["build_wordlists"] = bw
-_spec.loader.exec_module(bw)  # type: ignore[union-attr]
+import _corpus  # noqa: E402
+
+bw = _corpus.script("build_wordlists")
 
 SKLEARN_DOC = Path("/usr/share/doc/python-sklearn-doc/html/_sources/modules")
 
@@ -260,7 +258,6 @@ def run_prose(args: tuple[str, str, int]) -> dict:
 
 
 def domain_check() -> None:
-    import _corpus
     from textfix.science import domain_evidence, is_science
     from textfix.tokens import tokenize
 
