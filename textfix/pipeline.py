@@ -100,7 +100,13 @@ TABLE_FREQ_DISCOUNT = {"family": 1.0}
 #: for only part of its outputs, and an n-gram model over-rates common words, so the raw posterior
 #: over-states how often a thesaurus edit is right: measured on the non-circular mythes benchmark
 #: (benchmarks/accuracy.py), raw 0.9+ edits were right 64% of the time and raw 0.5-0.9 ones 24-37%.
-CALIBRATION = {"thesaurus": 8.0}
+#: The family table's: fitted by maximum likelihood (an edit is right when it gives the original's
+#: words) to its edits on the real pages held out by site, benchmarks/calibration.py: 2.5 (bootstrap
+#: 2.2-2.9 over 2,183 edits); raw 0.5-0.8 edits were right 58-79% of the time, 0.9+ 86%. With it,
+#: benchmarks/real.py --no-bbc: new errors 1.32% -> 1.05% for 53.8% -> 50.3% removed (see
+#: CHANNEL_TABLES). The phrases table fits 6.9 there, but its rows are read off the examples,
+#: where it would cost 7 points (89.7% -> 82.9% restored): not applied
+CALIBRATION = {"thesaurus": 8.0, "family": 2.5}
 #: tables whose rows are fingerprints: a match is an edit at FINGERPRINT_CONFIDENCE (shared among
 #: the originals a row lists, by context)
 FINGERPRINTS = frozenset({"tortured"})
@@ -141,6 +147,20 @@ NAME_TABLES = frozenset({"phrases", "family"})
 #:   no family row as evidence                           41.5% / 11.4% / 0.84% / 92%; 0, 8
 NO_EVIDENCE_TABLES = frozenset({"family"})
 EVIDENCE_MIN_WEIGHT = 0.9
+#: tables whose weights are the spinner's channel posterior on its own pages: a family row's weight
+#: is the share of the spun phrase's occurrences on this family's pages that the spinner made from
+#: that original, kept occurrences included (scripts/build_family.py). A document is spun by this
+#: family to the degree its rate (the share of its family matches the model finds spun, decide())
+#: matches the share a typical family page has, the mean weight of its matches; a candidate's
+#: prior is then rate x weight / mean weight. Measured against rate x weight, the rule before
+#: (benchmarks/real.py --no-bbc, leave-one-site-out: removed / wrong / new errors; accuracy.py
+#: --config mythes: restored / wrong / untouched words changed), both with the family's CALIBRATION:
+#:   rate x weight                    44.7% / 12.5% / 0.98%
+#:   rate x weight / mean weight      50.3% / 12.2% / 1.05%; mythes 18.6% / 4.1% / 0.82% (was 0.83%)
+#: and without CALIBRATION 50.3% / 12.6% / 1.28% (the rule before), 53.8% / 12.4% / 1.32% (this).
+#: The prior as the weight alone, the document's spin score x weight, restored more (53.9%) but
+#: fired family rows on text spun by other spinners: mythes untouched words changed 0.83% -> 1.38%
+CHANNEL_TABLES = frozenset({"family"})
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
@@ -331,6 +351,7 @@ class _Doc:
         for ci, ch in enumerate(self.chunks):
             self._chunk_of.extend([ci] * (ch.end - ch.start))
         self.gains: dict[int, list[float]] = {}
+        self.mean_weight: dict[str, float] = {}  # per CHANNEL_TABLES table, set by decide()
         # Document evidence from one occurrence of each distinct spun phrase (overlapping matches
         # are one piece of evidence: "final 12 months" counts, not also "final" and "12 months"):
         # every curated one,
@@ -547,14 +568,19 @@ class _Doc:
                 body = distinct_sites(thesaurus_sites)
                 self.decode_rates["thesaurus"] = estimate_rate([x.gain for x in body])[0]
             # the tables that are (mostly) no evidence are decoded at the rate of all their body
-            # matches, one per spun phrase (see NO_EVIDENCE_TABLES)
+            # matches, one per spun phrase (see NO_EVIDENCE_TABLES), and the mean weight of those
+            # matches (CHANNEL_TABLES)
             quiet: dict[str, dict[tuple[str, ...], list[float]]] = {}
+            quiet_w: dict[str, dict[tuple[str, ...], float]] = {}
             for m in free:
                 table = m.candidates[0][1]
                 if table in NO_EVIDENCE_TABLES and self._region(m) == "body":
                     quiet.setdefault(table, {}).setdefault(m.spun, []).append(max(self.gains[id(m)]))
+                    quiet_w.setdefault(table, {})[m.spun] = max(c.weight for c, tb in m.candidates if tb == table)
             for table, groups in quiet.items():
                 self.decode_rates[table] = estimate_rate([sum(g) / len(g) for g in groups.values()])[0]
+                ws = quiet_w[table].values()
+                self.mean_weight[table] = sum(ws) / len(ws)
             taken = _Spans(edits)
             fp_ids = {id(m) for m in fingerprints}
             thesaurus_ok = self.evidence.edit_score >= THESAURUS_MIN_SCORE or not self.cfg.document_gating
@@ -691,10 +717,19 @@ class _Doc:
         left_out: dict[int, list[float]] = {}
         prior: dict[int, list[float]] = {}
         page = self._page_terms()
+
+        def channel_prior(c: Candidate, tb: str) -> float:
+            # see CHANNEL_TABLES
+            wbar = self.mean_weight.get(tb)
+            if not wbar:  # no body match of the table: its rate, as any other table's
+                return bases[tb] + _log_weight(c.weight, tb)
+            p = min(RATE_SPUN, max(RATE_CLEAN, self.rate(tb) * c.weight / wbar))
+            return math.log10(p / (1.0 - p))
         for m in usable:
             g = self.gains[id(m)]
             table_base = {**bases, "thesaurus": word_base[m.spun]} if m.spun in word_base else bases
-            base = [table_base[tb] + page(c, tb) for c, tb in m.candidates]
+            base = [(channel_prior(c, tb) if tb in CHANNEL_TABLES else table_base[tb]) + page(c, tb)
+                    for c, tb in m.candidates]
             odds = [gk + bk for gk, bk in zip(g, base)]
             order = sorted(range(len(g)), key=g.__getitem__, reverse=True)  # stable, like key=-g[k]
             keep = [k for k in order if odds[k] > -PRUNE][:MAX_CANDIDATES]
@@ -707,7 +742,9 @@ class _Doc:
                 top = odds[keep[0]]
                 left_out[id(nm)] = [odds[k] - top for k in order if k not in keep]
                 log_weights = _log_weights(m.candidates, self.profile, m.spun)
-                prior[id(nm)] = [base[k] + log_weights[k] - freq_gap(m, c, tb)
+                # a channel table's weight is in its base already; what a profile adds stays
+                prior[id(nm)] = [base[k] + log_weights[k] - (_log_weight(c.weight, tb) if tb in CHANNEL_TABLES else 0.0)
+                                 - freq_gap(m, c, tb)
                                  + LENGTH_COST * (len(c.words) - len(m.spun))
                                  for k, (c, tb) in zip(keep, nm.candidates)]
         if not pruned:
