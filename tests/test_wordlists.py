@@ -133,6 +133,10 @@ def test_thesaurus_entries_and_weights(parsed):
         assert " " not in spun and all(" " not in o for o in cands)
     for stop in ("the", "of", "and", "to", "in", "is", "a"):
         assert stop not in t
+    # one unit is never another's synonym ("62 cents per share" is not "62 dollars"), though Moby
+    # lists them together; units with a sense in common stay
+    for spun, orig in [("cents", "dollars"), ("pounds", "dollars"), ("dollars", "cents"), ("kilos", "pounds")]:
+        assert orig not in t.get(spun, {}), f"thesaurus has the unit-for-unit pair {spun} -> {orig}"
     assert len(rows) <= 260_000 and (WORDLISTS / "thesaurus.tsv").stat().st_size < 8_000_000
 
 
@@ -168,6 +172,17 @@ def _load_module(name: str, path):
 
 def load_script():
     return _load_module("build_wordlists", SCRIPT)
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/index.noun").exists() and not os.environ.get("TEXTFIX_WORDNET"),
+                    reason="WordNet 3.0 not installed (Debian wordnet-base): the thesaurus build's unit filter reads it")
+def test_units_are_not_synonyms():
+    units = load_script().Units()
+    assert units.pair({"cents", "cent"}, {"dollars", "dollar"}) and units.pair({"pound"}, {"kilogram"})
+    # an ordinary word with a unit sense that is not its first, and units that share a sense
+    assert not units.pair({"chain"}, {"link"}) and not units.pair({"link"}, {"chain"})
+    assert not units.pair({"quid"}, {"pound"})
+    assert not units.pair({"war"}, {"conflict"})
 
 
 def test_thesaurus_selection_options():
