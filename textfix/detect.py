@@ -196,7 +196,7 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     name_s = sum(1 for g in name if g > SUSPICIOUS)
     tells = sum(1 for s in sites if s.region == "body" and (
         (s.multiword_curated and s.gain > TELL_GAIN) or s.article_tell))
-    tells += len(_SAID_TELL.findall(text))
+    tells += len(_SAID_TELL.findall(text)) if "mentioned" in text else 0
     rate, _ = estimate_rate(body, [s.stands_for for s in sites if s.region == "body"])
     # the spinner replaces a curated phrase far more often than a word with a thesaurus entry, so
     # each table gets its own rate; the evidence adds up

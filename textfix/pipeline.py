@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import math
 
-from . import homoglyph
+from . import homoglyph, scan
 from .config import Config, resolve_config
 from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, article_logodds, candidate_gains, chunks,
                      decode_chunk, find_matches, wants_an, MEMO_ENTRIES)
@@ -928,7 +928,12 @@ def score_document(text: str, config: Config | None, options: dict[str, object],
     if not text.strip():
         return 0.0
     text, glyphs = homoglyph.read(text)
-    # a long text's parts and runs share their sites' scores; a short text is scored once
-    gain_cache: dict | None = {} if len(text) >= LONG_TEXT else None
-    score = _verdict(_documents(text, cfg, gain_cache, profile))[0]
+    # the scan (textfix.scan: the same evidence from one regex pass, the thesaurus sample only when
+    # the rest leaves the verdict open) judges a text that is one document; a profile's channel
+    # evidence, a science paper's tortured phrases and a long text's parts need the full pass
+    score = scan.scan_score(text, cfg) if profile is None and len(text) < LONG_TEXT and scan.usable(cfg) else None
+    if score is None:
+        # a long text's parts and runs share their sites' scores; a short text is scored once
+        gain_cache: dict | None = {} if len(text) >= LONG_TEXT else None
+        score = _verdict(_documents(text, cfg, gain_cache, profile))[0]
     return homoglyph.combine(score, homoglyph.evidence(glyphs)) if glyphs else score
