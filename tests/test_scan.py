@@ -70,8 +70,19 @@ def test_full_pass_where_the_scan_does_not_judge(kim, monkeypatch):
     assert len(calls) == 1
     textfix.spin_score(kim, tables=("thesaurus",))  # no curated table
     assert len(calls) == 2
-    textfix.spin_score("\n\n".join([kim] * 4))  # a long text is judged in parts
+    textfix.spin_score(kim, profile=textfix.learn([kim]))  # a profile's channel evidence
     assert len(calls) == 3
+
+
+def test_long_text_in_parts(kim):
+    # a long text is scanned in parts, as the full pass judges it: clean parts after spun ones
+    clean = "\n\n".join([CLEAN] * 40)
+    assert len(kim) + len(clean) >= pipeline.LONG_TEXT
+    mixed = kim + "\n\n" + clean
+    assert scan.scan_score(mixed, Config()) > 0.99  # as one document
+    full = pipeline._verdict(pipeline._documents(mixed, Config(), {}, None))[0]
+    assert 0.3 < full < 0.7  # two runs: the spun article and the clean text
+    assert textfix.spin_score(mixed) == pytest.approx(full, abs=0.01)
 
 
 def _old_domain_evidence(words: list[str]) -> tuple[int, int, int]:

@@ -28,16 +28,17 @@ from __future__ import annotations
 
 import functools
 import re
-from itertools import compress, repeat
+from bisect import bisect_left
+from itertools import accumulate, compress, repeat
 from typing import NamedTuple
 
 from .config import Config
 from .decode import DISCOUNTED, Chunk, Match, article_logodds, candidate_gains
-from .detect import Site, evaluate
+from .detect import Evidence, Site, evaluate
 from .scoring import FLAG_ALPHA, FLAG_BOS, FLAG_CHUNK, FLAG_NAME, FLAG_QUOTE, FLAG_WORD, Scorer, get_scorer
 from .tables import Lexicon, lexicon
 
-__all__ = ["scan_score", "DECIDED"]
+__all__ = ["scan_score", "scan_evidence", "DECIDED"]
 
 #: the scan's verdict stands when its score is at most DECIDED or at least 1 - DECIDED; between the
 #: two the document is scored in full. Measured on the BBC sample (300 articles spun with MyThes
@@ -73,13 +74,12 @@ class _Tokens:
 
 
 class _Curated(NamedTuple):
-    """The spun phrases of the curated tables in use whose evidence counts (see
-    pipeline._evidence_candidates: not thesaurus-only, not a weak family row alone) -> (words,
-    candidates from every table in use), and the proper prefixes and first words of those phrases."""
+    """An Aho-Corasick automaton (pyahocorasick) of the spun phrases of the curated tables in use
+    whose evidence counts (see pipeline._evidence_candidates: not thesaurus-only, not a weak family
+    row alone), as " w1 w2 " -> (its length, its number of words, the words, their curated
+    candidates); and the thesaurus-only words."""
 
-    forms: dict[str, tuple[tuple[str, ...], tuple]]
-    prefixes: frozenset[str]
-    firsts: frozenset[str]
+    automaton: object
     thesaurus: _ThesaurusOnly | None
 
 
@@ -114,22 +114,22 @@ def _curated(tables: tuple[str, ...]) -> _Curated | None:
     curated = [t for t in lex.tables if t.name not in DISCOUNTED]
     if not curated:
         return None
-    forms = {}
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
     for t in curated:
         for phrase in t._packed:
             spun = tuple(phrase.split(" "))
             cands = _evidence_candidates(lex.lookup(spun))
-            if cands and not _thesaurus_only(cands):
-                # judged on the curated candidates only: the thesaurus's could only raise the gain
-                forms[phrase] = (spun, tuple(ct for ct in cands if ct[1] not in DISCOUNTED))
-    prefixes = set()
-    for phrase in forms:
-        while " " in phrase:
-            phrase = phrase.rpartition(" ")[0]
-            prefixes.add(phrase)
+            if cands and not _thesaurus_only(cands) and not (len(spun) == 1 and phrase.isdigit()):
+                # judged on the curated candidates only (the thesaurus's could only raise the
+                # gain); a number alone is never a match (find_matches)
+                key = f" {phrase} "
+                automaton.add_word(key, (len(key), len(spun), spun,
+                                         tuple(ct for ct in cands if ct[1] not in DISCOUNTED)))
+    automaton.make_automaton()
     thes = [t for t in lex.tables if t.name in DISCOUNTED and t.max_len == 1]
-    return _Curated(forms, frozenset(prefixes), frozenset(p.partition(" ")[0] for p in forms),
-                    _ThesaurusOnly(lex, thes[0]._packed) if len(thes) == 1 else None)
+    return _Curated(automaton, _ThesaurusOnly(lex, thes[0]._packed) if len(thes) == 1 else None)
 
 
 def usable(cfg: Config) -> bool:
@@ -140,7 +140,17 @@ def usable(cfg: Config) -> bool:
 
 def scan_score(text: str, cfg: Config) -> float | None:
     """The scan's spin score of ``text`` (read already: look-alike letters mapped), or None when
-    the scan is not sure (see DECIDED) or the text reads as a science paper."""
+    the text reads as a science paper."""
+    ev = scan_evidence(text, cfg)
+    return None if ev is None else ev.score
+
+
+def scan_evidence(text: str, cfg: Config, sample_sites: int | None = None, verdict: str = "score"
+                  ) -> Evidence | None:
+    """The scan's :class:`~textfix.detect.Evidence` of ``text``, or None for a science paper.
+    The thesaurus sample (``sample_sites`` matches, default pipeline.SAMPLE_SITES) is scored only
+    when the evidence's ``verdict`` (``"score"``, or ``"edit_score"`` for a long text's parts) is
+    between DECIDED and 1 - DECIDED without it."""
     from .pipeline import CONTENT_WORD_MAX_LOGP, OOV_FOREIGN, OOV_NEWS, _log_weights, _longest_first
 
     cur = _curated(cfg.tables)
@@ -168,23 +178,15 @@ def scan_score(text: str, cfg: Config) -> float | None:
 
     # the curated tables' matches, as find_matches finds them (no number alone, no phrase across
     # punctuation), with every table's candidates; without the weak family rows (the evidence's view)
-    forms, prefixes = cur.forms, cur.prefixes
     matches: list[Match] = []
     size = len(lows)
-    for i in compress(range(size), map(cur.firsts.__contains__, lows)):
-        if not flags[i] & FLAG_WORD:
-            continue
-        phrase = lows[i]
-        hit = forms.get(phrase)
-        if hit is not None and not phrase.isdigit():  # find_matches: no number alone
-            matches.append(Match(i, i + 1, *hit))
-        j = i + 1
-        while phrase in prefixes and j < size and flags[j] & FLAG_WORD and not flags[j] & FLAG_CHUNK:
-            phrase = phrase + " " + lows[j]
-            j += 1
-            hit = forms.get(phrase)
-            if hit is not None:
-                matches.append(Match(i, j, *hit))
+    # every occurrence of every phrase at once: an Aho-Corasick automaton over the words joined by
+    # spaces (a punctuation mark is a token too, so no phrase spans one)
+    starts = list(accumulate([len(w) + 1 for w in lows], initial=1))
+    for end, (width, n_words, spun, cands) in cur.automaton.iter(" " + " ".join(lows) + " "):
+        i = bisect_left(starts, end - width + 2)
+        if i < size and starts[i] == end - width + 2:  # not a space inside a paragraph break
+            matches.append(Match(i, i + n_words, spun, cands))
 
     def region(i: int, j: int) -> str:
         f = 0
@@ -220,11 +222,14 @@ def scan_score(text: str, cfg: Config) -> float | None:
 
     sites = [site(m, reg, 1.0, occurrences[(spun, reg)]) for (spun, reg), m in firsts_.items()]
     ev = evaluate(text, n_body, n_quote, n_name, sites, adaptive=False, fluency=fluency)
-    if not DECIDED < ev.score < 1.0 - DECIDED or cur.thesaurus is None:
-        return ev.score
+    if not DECIDED < getattr(ev, verdict) < 1.0 - DECIDED or cur.thesaurus is None:
+        return ev
     # not sure: add the even sample of thesaurus-only matches that _Doc scores (SAMPLE_SITES of
     # them, each on its EVIDENCE_CANDIDATES likeliest originals, standing for its share)
     from .pipeline import EVIDENCE_CANDIDATES, MAX_STANDS_FOR, SAMPLE_SITES
+
+    if sample_sites is None:
+        sample_sites = SAMPLE_SITES
 
     thes_only, covered = cur.thesaurus, set()
     for m in matches:
@@ -243,9 +248,9 @@ def scan_score(text: str, cfg: Config) -> float | None:
             thes[key] = Match(i, i + 1, (w,), cands)
         t_occ[key] = t_occ.get(key, 0) + 1
     firsts_t = list(thes.items())
-    step = max(1.0, len(firsts_t) / SAMPLE_SITES)
+    step = max(1.0, len(firsts_t) / sample_sites)
     weight = min(step, MAX_STANDS_FOR)
-    for k in range(min(len(firsts_t), SAMPLE_SITES)):
+    for k in range(min(len(firsts_t), sample_sites)):
         key, m = firsts_t[int(k * step)]
         sites.append(site(m, key[1], weight, t_occ[key], EVIDENCE_CANDIDATES))
-    return evaluate(text, n_body, n_quote, n_name, sites, adaptive=False, fluency=fluency).score
+    return evaluate(text, n_body, n_quote, n_name, sites, adaptive=False, fluency=fluency)
