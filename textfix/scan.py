@@ -108,7 +108,7 @@ class _ThesaurusOnly:
 
 @functools.lru_cache(maxsize=8)
 def _curated(tables: tuple[str, ...]) -> _Curated | None:
-    from .pipeline import _evidence_candidates, _thesaurus_only
+    from .pipeline import _evidence_candidates
 
     lex = lexicon(tables)
     curated = [t for t in lex.tables if t.name not in DISCOUNTED]
@@ -116,17 +116,19 @@ def _curated(tables: tuple[str, ...]) -> _Curated | None:
         return None
     import ahocorasick
 
+    # a phrase is judged on its curated candidates only (the thesaurus's could only raise its
+    # gain): those of the curated tables merged alone, unless a thesaurus comes first in the
+    # lexicon (then it may have taken some of their originals, as Lexicon.lookup merges)
+    kinds = [t.name in DISCOUNTED for t in lex.tables]
+    own = lexicon(tuple(t.name for t in curated)) if kinds == sorted(kinds) else lex
     automaton = ahocorasick.Automaton()
     for t in curated:
         for phrase in t._packed:
             spun = tuple(phrase.split(" "))
-            cands = _evidence_candidates(lex.lookup(spun))
-            if cands and not _thesaurus_only(cands) and not (len(spun) == 1 and phrase.isdigit()):
-                # judged on the curated candidates only (the thesaurus's could only raise the
-                # gain); a number alone is never a match (find_matches)
+            cands = tuple(ct for ct in _evidence_candidates(own.lookup(spun)) if ct[1] not in DISCOUNTED)
+            if cands and not (len(spun) == 1 and phrase.isdigit()):  # no number alone (find_matches)
                 key = f" {phrase} "
-                automaton.add_word(key, (len(key), len(spun), spun,
-                                         tuple(ct for ct in cands if ct[1] not in DISCOUNTED)))
+                automaton.add_word(key, (len(key), len(spun), spun, cands))
     automaton.make_automaton()
     thes = [t for t in lex.tables if t.name in DISCOUNTED and t.max_len == 1]
     return _Curated(automaton, _ThesaurusOnly(lex, thes[0]._packed) if len(thes) == 1 else None)
