@@ -370,7 +370,7 @@ static PyObject *LM_logp(LM *self, PyObject *const *args, Py_ssize_t nargs)
 
 /* token flags of fluency(): what textfix.scan reads about each token */
 #define F_WORD 1         /* a word (its first character is a letter, digit or '_') */
-#define F_NAME 2         /* capitalised and not sentence-initial */
+#define F_NAME 2         /* a name (see below) */
 #define F_QUOTE 4        /* inside quotation marks */
 #define F_CHUNK 8        /* first word of an n-gram chunk (after punctuation, or the first) */
 #define F_BOS 16         /* ... of a chunk that starts a sentence */
@@ -425,7 +425,20 @@ static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
         }
         unsigned char f = F_WORD;
         int alpha = Py_UNICODE_ISALPHA(c0);
-        int name = Py_UNICODE_ISUPPER(c0) && !sent_start;
+        /* a name: capitalised and not sentence-initial, or with a capital after its first letter,
+         * or followed by another capitalised word (textfix.tokens._mark_names) */
+        int name = 0;
+        if (Py_UNICODE_ISUPPER(c0)) {
+            name = !sent_start;
+            Py_ssize_t tl = PyUnicode_GET_LENGTH(tok);
+            for (Py_ssize_t c = 1; !name && c < tl; c++)
+                name = Py_UNICODE_ISUPPER(PyUnicode_READ_CHAR(tok, c));
+            if (!name && k + 1 < len) {
+                PyObject *next = PyList_GET_ITEM(args[0], k + 1);
+                name = PyUnicode_Check(next) && PyUnicode_GET_LENGTH(next) > 0
+                       && Py_UNICODE_ISUPPER(PyUnicode_READ_CHAR(next, 0));
+            }
+        }
         if (alpha)
             f |= F_ALPHA;
         if (name)

@@ -873,21 +873,30 @@ def _runs(spans: list[tuple[int, int]], scores: list[float]) -> list[tuple[int, 
 
 
 def _scan_score(text: str, cfg: Config) -> float | None:
-    """spin_score by the scan (textfix.scan), judged in parts as _documents judges a long text;
-    None where the full pass is needed (a science paper)."""
+    """spin_score by the scan (textfix.scan) where it is sure, by the full pass where not, a long
+    text judged in parts as _documents judges it; None for a science paper (the full pass)."""
+
+    def evidence(part: str, sample_sites: int, verdict: str) -> Evidence | None:
+        ev = scan.scan_evidence(part, cfg)
+        if ev is not None and not scan.decided(ev, verdict):
+            ev = _Doc(part, cfg, gain_cache, sample_sites).evidence
+        return ev
+
+    gain_cache: dict = {}
     spans = _parts(text) if len(text) >= LONG_TEXT and cfg.document_gating else []
     if len(spans) > 1:
-        parts = [scan.scan_evidence(text[a:b], cfg, PART_SAMPLE_SITES, "edit_score") for a, b in spans]
+        parts = [evidence(text[a:b], PART_SAMPLE_SITES, "edit_score") for a, b in spans]
         if any(ev is None for ev in parts):
             return None
         runs = _runs(spans, [ev.edit_score for ev in parts])  # type: ignore[union-attr]
         if runs is not None:
-            evs = [scan.scan_evidence(text[a:b], cfg) for a, b in runs]
+            evs = [evidence(text[a:b], SAMPLE_SITES, "score") for a, b in runs]
             if any(ev is None for ev in evs):
                 return None
             # _verdict: the runs' length-weighted mean
             return sum(ev.score * (b - a) for ev, (a, b) in zip(evs, runs)) / len(text)  # type: ignore[union-attr]
-    return scan.scan_score(text, cfg)
+    ev = evidence(text, SAMPLE_SITES, "score")
+    return None if ev is None else ev.score
 
 
 def _decide(text: str, cfg: Config, gain_cache: dict, profile: Profile | None = None

@@ -1,27 +1,31 @@
-"""spin_score's fast path (issue 14): the document evidence in one pass, without the thesaurus.
+"""spin_score's fast path (issue 14): the document evidence in one pass, without the thesaurus
+sample; the full pass only where that leaves the verdict open.
 
 ``spin_score`` weighs a document's evidence (:func:`textfix.detect.evaluate`): the language
 model's verdict on every match of the curated tables (``phrases``, ``family``), on an even sample
-of up to 40 thesaurus matches, the tells, and the fluency of the body's content words. Most of its
-time goes into building a :class:`~textfix.tokens.Token` per word and into the thesaurus sample
-(every word of news is in the thesaurus). The scan computes the same evidence from a plain
-``regex`` tokenisation, with the fluency loop in compiled code (``_fastlm.LM.fluency``; the same
-loop in Python, ``Scorer.fluency``, without it), and *without the thesaurus sample*:
+of up to 40 thesaurus matches, the tells, and the fluency of the body's content words. In the full
+pass most of the time goes into a :class:`~textfix.tokens.Token` per word and into the thesaurus
+sample (nearly every word of news is in the thesaurus). The scan computes the same evidence from a
+plain ``re`` tokenisation, with the fluency loop in compiled code (``_fastlm.LM.fluency``; the same
+loop in Python, ``Scorer.fluency``, without it):
 
-- the curated matches, looked for only at the words that begin one (a set look-up per word), are
-  scored as ``spin_score`` scores them (:func:`textfix.decode.candidate_gains`, the same prior and
-  tells), with their candidates from every table in use;
+- the curated tables' phrases are found by one Aho-Corasick pass (pyahocorasick) over the words
+  and scored as the full pass scores them (:func:`textfix.decode.candidate_gains`, the same prior
+  and tells), on their curated candidates;
 - the thesaurus sample's evidence can only add to the log-likelihood ratio (a table's rate
   estimate is never below 0, its ratio never below 1) and to the density of suspicious phrases,
-  so leaving it out makes the scan's verdict lean to clean: when the scan is sure either way
-  (score at most ``DECIDED`` or at least ``1 - DECIDED``), that is the score; in between, the
-  document is scored in full (:func:`textfix.pipeline.score_document`).
+  which scales the rest: so the verdict without it stands when it is sure to be spun (score at
+  least ``1 - DECIDED``), or sure to be clean even at full density (``dense_score`` at most
+  ``DECIDED``); otherwise the document is scored by the full pass (``pipeline._full_score``).
+  (Scoring the thesaurus sample here instead was tried: its sample of 40 of ~100 words is not the
+  full pass's when a word's region differs, and on the real dominant-family pages, held out by
+  site, 162-164 of 172 were flagged against the full pass's 165.)
 
-The scan reads words as ``regex`` splits them (``\\w+`` runs joined by apostrophes, punctuation
-marks and line breaks), a name as a capitalised word that does not begin a sentence, and a quote
-as what stands between quotation marks, which is close to :mod:`textfix.tokens` but not the same:
-its scores differ a little from the full pass's, and ``explain().spin_score`` (the restoring
-pass's evidence) stays the full one. Accuracy of the scan against the full score:
+The scan reads words as ``re`` splits them (``\\w+`` runs joined by apostrophes, punctuation marks
+and paragraph breaks), a name as a capitalised word that does not begin a sentence, and a quote as
+what stands between quotation marks, which is close to :mod:`textfix.tokens` but not the same: its
+scores differ a little from the full pass's, and ``explain().spin_score`` (the restoring pass's
+evidence) stays the full one. The scan against the full pass: ``benchmarks/scan.py``, and
 benchmarks/RESULTS.md, "Speed (issue 14)".
 """
 from __future__ import annotations
@@ -29,21 +33,22 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from .config import Config
 from .decode import DISCOUNTED, Chunk, Match, article_logodds, candidate_gains
 from .detect import Evidence, Site, evaluate
 from .scoring import FLAG_ALPHA, FLAG_BOS, FLAG_CHUNK, FLAG_NAME, FLAG_QUOTE, FLAG_WORD, Scorer, get_scorer
-from .tables import Lexicon, lexicon
+from .tables import lexicon
 
 __all__ = ["scan_score", "scan_evidence", "DECIDED"]
 
-#: the scan's verdict stands when its score is at most DECIDED or at least 1 - DECIDED; between the
-#: two the document is scored in full. Measured on the BBC sample (300 articles spun with MyThes
-#: and 300 clean), the real spun pages and the clean non-news texts (benchmarks/RESULTS.md, "Speed
-#: (issue 14)"): see there for the share of documents decided and the verdicts that changed
+#: the verdict without the thesaurus sample stands when its score is at least 1 - DECIDED, or its
+#: score at full density at most DECIDED (a 1% chance of the wrong side of 0.5 either way is as
+#: sure as the logistic's tails need to be for the flag); benchmarks/scan.py measures the share of
+#: documents decided so and the verdicts that differ from the full pass's (benchmarks/RESULTS.md,
+#: "Speed (issue 14)")
 DECIDED = 0.01
 #: words, paragraph breaks (a blank line) and punctuation marks, as the scan reads them (``re``:
 #: its ``\w`` is ``str.isalnum`` or "_", what the fluency loop takes for a word); a single line
@@ -77,33 +82,9 @@ class _Curated(NamedTuple):
     """An Aho-Corasick automaton (pyahocorasick) of the spun phrases of the curated tables in use
     whose evidence counts (see pipeline._evidence_candidates: not thesaurus-only, not a weak family
     row alone), as " w1 w2 " -> (its length, its number of words, the words, their curated
-    candidates); and the thesaurus-only words."""
+    candidates)."""
 
     automaton: object
-    thesaurus: _ThesaurusOnly | None
-
-
-class _ThesaurusOnly:
-    """word -> its candidates (every table's, as the evidence sees them) when they all come from
-    the thesaurus, else None; memoised (bounded, like the lexicon's cache)."""
-
-    def __init__(self, lex: Lexicon, packed: dict[str, str]) -> None:
-        self.lex, self.packed = lex, packed
-        self._memo: dict[str, tuple | None] = {}
-
-    def __call__(self, word: str) -> tuple | None:
-        try:
-            return self._memo[word]
-        except KeyError:
-            pass
-        from .pipeline import _evidence_candidates, _thesaurus_only
-
-        cands = _evidence_candidates(self.lex.lookup((word,)))
-        out = cands if cands and _thesaurus_only(cands) else None
-        if len(self._memo) > 50_000:
-            self._memo.clear()
-        self._memo[word] = out
-        return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -130,8 +111,7 @@ def _curated(tables: tuple[str, ...]) -> _Curated | None:
                 key = f" {phrase} "
                 automaton.add_word(key, (len(key), len(spun), spun, cands))
     automaton.make_automaton()
-    thes = [t for t in lex.tables if t.name in DISCOUNTED and t.max_len == 1]
-    return _Curated(automaton, _ThesaurusOnly(lex, thes[0]._packed) if len(thes) == 1 else None)
+    return _Curated(automaton)
 
 
 def usable(cfg: Config) -> bool:
@@ -142,17 +122,22 @@ def usable(cfg: Config) -> bool:
 
 def scan_score(text: str, cfg: Config) -> float | None:
     """The scan's spin score of ``text`` (read already: look-alike letters mapped), or None when
-    the text reads as a science paper."""
+    the scan is not sure (the full pass decides) or the text reads as a science paper."""
     ev = scan_evidence(text, cfg)
-    return None if ev is None else ev.score
+    return ev.score if ev is not None and decided(ev) else None
 
 
-def scan_evidence(text: str, cfg: Config, sample_sites: int | None = None, verdict: str = "score"
-                  ) -> Evidence | None:
-    """The scan's :class:`~textfix.detect.Evidence` of ``text``, or None for a science paper.
-    The thesaurus sample (``sample_sites`` matches, default pipeline.SAMPLE_SITES) is scored only
-    when the evidence's ``verdict`` (``"score"``, or ``"edit_score"`` for a long text's parts) is
-    between DECIDED and 1 - DECIDED without it."""
+def decided(ev: Evidence, verdict: str = "score") -> bool:
+    """Is the scan's evidence sure of its ``verdict`` (``"score"``, or ``"edit_score"`` for a long
+    text's parts)? The thesaurus sample can only raise the evidence: its tables' ratios are at
+    least 1, and its suspicious phrases make the rest count more (the density): sure to be spun
+    is sure, and sure to be clean is sure when it would stay so at full density."""
+    return getattr(ev, verdict) >= 1.0 - DECIDED or getattr(ev, "dense_" + verdict) <= DECIDED
+
+
+def scan_evidence(text: str, cfg: Config) -> Evidence | None:
+    """The scan's :class:`~textfix.detect.Evidence` of ``text`` (read already: look-alike letters
+    mapped), or None for a science paper; see :func:`decided`."""
     from .pipeline import CONTENT_WORD_MAX_LOGP, OOV_FOREIGN, OOV_NEWS, _log_weights, _longest_first
 
     cur = _curated(cfg.tables)
@@ -204,7 +189,7 @@ def scan_evidence(text: str, cfg: Config, sample_sites: int | None = None, verdi
         occurrences[key] = occurrences.get(key, 0) + 1
     tokens = _Tokens(toks, lows, flags)
 
-    def site(m: Match, reg: str, stands_for: float, occ: int, n: int | None = None) -> Site:
+    def site(m: Match, reg: str, occ: int) -> Site:
         """_Doc._site, on the scan's tokens"""
         start = m.i
         while not flags[start] & FLAG_CHUNK:
@@ -213,46 +198,12 @@ def scan_evidence(text: str, cfg: Config, sample_sites: int | None = None, verdi
         while end < size and flags[end] & FLAG_WORD and not flags[end] & FLAG_CHUNK:
             end += 1
         chunk = Chunk(start, end, bool(flags[start] & FLAG_BOS), end >= size or lows[end][0] in _SENTENCE_END)
-        gains = candidate_gains(scorer, tokens, chunk, m, vocab, None, n)
+        gains = candidate_gains(scorer, tokens, chunk, m, vocab)
         weighted = [g + w for g, w in zip(gains, _log_weights(m.candidates, None, m.spun))]
-        if n is not None:
-            m = Match(m.i, m.j, m.spun, m.candidates[:n])
         article_tell = m.i > 0 and not toks[m.i][0].isupper() and lows[m.i - 1] in ("a", "an") \
             and not flags[m.i] & FLAG_CHUNK and any(article_logodds(tokens, m, c) > 0 for c, _ in m.candidates)
         multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
-        return Site(m, max(weighted), reg, multi, article_tell, m.candidates[0][1], stands_for, occ)
+        return Site(m, max(weighted), reg, multi, article_tell, m.candidates[0][1], 1.0, occ)
 
-    sites = [site(m, reg, 1.0, occurrences[(spun, reg)]) for (spun, reg), m in firsts_.items()]
-    ev = evaluate(text, n_body, n_quote, n_name, sites, adaptive=False, fluency=fluency)
-    if not DECIDED < getattr(ev, verdict) < 1.0 - DECIDED or cur.thesaurus is None:
-        return ev
-    # not sure: add the even sample of thesaurus-only matches that _Doc scores (SAMPLE_SITES of
-    # them, each on its EVIDENCE_CANDIDATES likeliest originals, standing for its share)
-    from .pipeline import EVIDENCE_CANDIDATES, MAX_STANDS_FOR, SAMPLE_SITES
-
-    if sample_sites is None:
-        sample_sites = SAMPLE_SITES
-
-    thes_only, covered = cur.thesaurus, set()
-    for m in matches:
-        covered.update(range(m.i, m.j))
-    thes: dict[tuple, Match] = {}
-    t_occ: dict[tuple, int] = {}
-    for i in compress(range(size), map(thes_only.packed.__contains__, lows)):
-        w = lows[i]
-        if i in covered or not flags[i] & FLAG_WORD or w.isdigit():
-            continue
-        cands = thes_only(w)
-        if cands is None:
-            continue
-        key = ((w,), region(i, i + 1))
-        if key not in thes:
-            thes[key] = Match(i, i + 1, (w,), cands)
-        t_occ[key] = t_occ.get(key, 0) + 1
-    firsts_t = list(thes.items())
-    step = max(1.0, len(firsts_t) / sample_sites)
-    weight = min(step, MAX_STANDS_FOR)
-    for k in range(min(len(firsts_t), sample_sites)):
-        key, m = firsts_t[int(k * step)]
-        sites.append(site(m, key[1], weight, t_occ[key], EVIDENCE_CANDIDATES))
+    sites = [site(m, reg, occurrences[(spun, reg)]) for (spun, reg), m in firsts_.items()]
     return evaluate(text, n_body, n_quote, n_name, sites, adaptive=False, fluency=fluency)

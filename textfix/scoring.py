@@ -26,7 +26,7 @@ LM_CACHE, KNOWN_CACHE = 100_000, 50_000
 #: log10 probability given to a word the model does not know (a rare word).
 OOV_LOGP = -6.5
 #: the token flags of Scorer.fluency (and _fastlm.LM.fluency): a word (first character a letter,
-#: digit or "_"), a letter word, capitalised and not sentence-initial, inside quotation marks, the
+#: digit or "_"), a letter word, a name (as textfix.tokens marks them), inside quotation marks, the
 #: first word of an n-gram chunk (after punctuation), of a chunk that starts a sentence
 FLAG_WORD, FLAG_NAME, FLAG_QUOTE, FLAG_CHUNK, FLAG_BOS, FLAG_ALPHA = 1, 2, 4, 8, 16, 32
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -182,7 +182,10 @@ class Scorer:
                 continue
             f = FLAG_WORD
             alpha = c0.isalpha()
-            name = c0.isupper() and not sent_start
+            # a name: capitalised and not sentence-initial, or with a capital after its first
+            # letter, or followed by another capitalised word (textfix.tokens._mark_names)
+            name = c0.isupper() and (not sent_start or any(c.isupper() for c in tok[1:])
+                                     or (k + 1 < len(tokens) and tokens[k + 1][0].isupper()))
             if alpha:
                 f |= FLAG_ALPHA
             if name:
