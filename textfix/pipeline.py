@@ -963,9 +963,9 @@ def score_document(text: str, config: Config | None, options: dict[str, object],
     if not text.strip():
         return 0.0
     text, glyphs = homoglyph.read(text)
-    # the scan (textfix.scan: the same evidence from one regex pass, the thesaurus sample only when
-    # the rest leaves the verdict open); a profile's channel evidence and a science paper's
-    # tortured phrases need the full pass
+    # the scan (textfix.scan: the same evidence from one pass without the thesaurus sample, and the
+    # full pass where that leaves the verdict open); a profile's channel evidence and a science
+    # paper's tortured phrases need the full pass
     score = _scan_score(text, cfg) if profile is None and scan.usable(cfg) else None
     if score is None:
         score = _full_score(text, cfg, profile)
