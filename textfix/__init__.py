@@ -52,7 +52,12 @@ def restore(text: str, *, profile: Profile | None = None, config: Config | None 
 
 def spin_score(text: str, *, profile: Profile | None = None, config: Config | None = None,
                **options: object) -> float:
-    """How spun one document looks: 0.0 (clean) .. 1.0 (certainly spun)."""
+    """How spun one document looks: 0.0 (clean) .. 1.0 (certainly spun).
+
+    Computed by the scan (:mod:`textfix.scan`: the document evidence read in one pass, the
+    thesaurus sample only where the rest leaves the verdict open), so it can differ a little from
+    ``explain(text).spin_score``, the evidence of the full restoring pass; a profile, a science
+    paper or a text of 12,000 characters or more is scored by the full pass."""
     from .pipeline import score_document
 
     return score_document(text, config, options, profile)

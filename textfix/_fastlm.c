@@ -367,6 +367,127 @@ static PyObject *LM_logp(LM *self, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(lm_raw(self, wid, w1, w2, n_hist));
 }
 
+
+/* token flags of fluency(): what textfix.scan reads about each token */
+#define F_WORD 1         /* a word (its first character is a letter, digit or '_') */
+#define F_NAME 2         /* a name (see below) */
+#define F_QUOTE 4        /* inside quotation marks */
+#define F_CHUNK 8        /* first word of an n-gram chunk (after punctuation, or the first) */
+#define F_BOS 16         /* ... of a chunk that starts a sentence */
+#define F_ALPHA 32       /* a word whose first character is a letter (textfix's is_word) */
+
+/* fluency(tokens, vocab, max_unigram, bos) -> (n, total, words, oov, n_body, n_quote, n_name, flags):
+ * Scorer.fluency's loop (see scoring.py: the same operations in the same order) */
+static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "fluency(tokens, vocab, max_unigram, bos)");
+        return NULL;
+    }
+    double max_u = PyFloat_AsDouble(args[2]);
+    if (max_u == -1.0 && PyErr_Occurred())
+        return NULL;
+    if (!PyList_Check(args[0]) || !PyList_Check(args[1]) || PyList_GET_SIZE(args[0]) != PyList_GET_SIZE(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "tokens and vocab must be lists of the same length");
+        return NULL;
+    }
+    int32_t bos_wid;
+    if (lm_wid(self, args[3], &bos_wid) < 0)
+        return NULL;
+    Py_ssize_t len = PyList_GET_SIZE(args[0]);
+    PyObject *flags = PyBytes_FromStringAndSize(NULL, len);
+    if (flags == NULL)
+        return NULL;
+    unsigned char *fl = (unsigned char *)PyBytes_AS_STRING(flags);
+    double total = 0.0;
+    long n = 0, words = 0, oov = 0, n_body = 0, n_quote = 0, n_name = 0;
+    int in_quote = 0, sent_start = 1, chunk = 1, has1 = 0, has2 = 0;
+    int32_t w1 = 0, w2 = 0;
+    for (Py_ssize_t k = 0; k < len; k++) {
+        PyObject *tok = PyList_GET_ITEM(args[0], k);
+        if (!PyUnicode_Check(tok) || PyUnicode_GET_LENGTH(tok) == 0) {
+            PyErr_SetString(PyExc_TypeError, "tokens must be non-empty str");
+            goto error;
+        }
+        Py_UCS4 c0 = PyUnicode_READ_CHAR(tok, 0);
+        if (!(Py_UNICODE_ISALNUM(c0) || c0 == '_')) {
+            fl[k] = 0;
+            if (c0 == 0x201C)
+                in_quote = 1;
+            else if (c0 == 0x201D || c0 == '\n')
+                in_quote = 0;
+            else if (c0 == '"')
+                in_quote = !in_quote;
+            if (c0 == '.' || c0 == '!' || c0 == '?' || c0 == 0x2026 || c0 == '\n')
+                sent_start = 1;
+            chunk = 1;
+            continue;
+        }
+        unsigned char f = F_WORD;
+        int alpha = Py_UNICODE_ISALPHA(c0);
+        /* a name: capitalised and not sentence-initial, or with a capital after its first letter,
+         * or followed by another capitalised word (textfix.tokens._mark_names) */
+        int name = 0;
+        if (Py_UNICODE_ISUPPER(c0)) {
+            name = !sent_start;
+            Py_ssize_t tl = PyUnicode_GET_LENGTH(tok);
+            for (Py_ssize_t c = 1; !name && c < tl; c++)
+                name = Py_UNICODE_ISUPPER(PyUnicode_READ_CHAR(tok, c));
+            if (!name && k + 1 < len) {
+                PyObject *next = PyList_GET_ITEM(args[0], k + 1);
+                name = PyUnicode_Check(next) && PyUnicode_GET_LENGTH(next) > 0
+                       && Py_UNICODE_ISUPPER(PyUnicode_READ_CHAR(next, 0));
+            }
+        }
+        if (alpha)
+            f |= F_ALPHA;
+        if (name)
+            f |= F_NAME, n_name++;
+        else if (in_quote)
+            f |= F_QUOTE, n_quote++;
+        else
+            n_body++;
+        if (chunk) {
+            f |= F_CHUNK;
+            if (sent_start) {
+                f |= F_BOS;
+                has1 = 1, has2 = 0, w1 = bos_wid;
+            } else {
+                has1 = has2 = 0;
+            }
+        }
+        fl[k] = f;
+        chunk = sent_start = 0;
+        PyObject *w = PyList_GET_ITEM(args[1], k);
+        if (alpha) {
+            words++;
+            oov += w == Py_None;
+        }
+        if (w == Py_None) {
+            has1 = has2 = 0;
+            continue;
+        }
+        int32_t wid;
+        if (lm_wid(self, w, &wid) < 0)
+            goto error;
+        if (has1 && alpha && !name && !in_quote) {
+            double u = lm_raw(self, wid, 0, 0, 0);
+            if (u < max_u) {
+                total += lm_raw(self, wid, w1, w2, has2 ? 2 : 1) - u;
+                n++;
+            }
+        }
+        w2 = w1;
+        has2 = has1;
+        w1 = wid;
+        has1 = 1;
+    }
+    return Py_BuildValue("(ldlllllN)", n, total, words, oov, n_body, n_quote, n_name, flags);
+error:
+    Py_DECREF(flags);
+    return NULL;
+}
+
 static PyMethodDef LM_methods[] = {
     {"score", (PyCFunction)(void (*)(void))LM_score, METH_FASTCALL,
      "score(words, p2, p1, eos=False) -> (total, p2, p1): log10 probability of words after p2 p1"},
@@ -375,6 +496,9 @@ static PyMethodDef LM_methods[] = {
      "decode.candidate_gains's candidate loop"},
     {"logp", (PyCFunction)(void (*)(void))LM_logp, METH_FASTCALL,
      "logp(word, prev1=None, prev2=None) -> log10 P(word | prev2 prev1)"},
+    {"fluency", (PyCFunction)(void (*)(void))LM_fluency, METH_FASTCALL,
+     "fluency(tokens, vocab, max_unigram, bos) -> (n, total, words, oov, n_body, n_quote, n_name, flags): "
+     "Scorer.fluency's loop"},
     {NULL, NULL, 0, NULL}
 };
 

@@ -104,6 +104,10 @@ class Evidence:
     llr: float = 0.0     # log10 likelihood ratio spun/clean from the body sites
     table_rates: dict[str, float] = field(default_factory=dict)  # the same share, per table
     edit_score: float = 0.0  # like score, with the fluency term capped: what edits are gated on
+    # score and edit_score as if the suspicious phrases were dense (no scaling by MIN_DENSITY):
+    # the most that further sites could do through the density (textfix.scan reads it)
+    dense_score: float = 0.0
+    dense_edit_score: float = 0.0
 
 
 def _logistic(z: float) -> float:
@@ -196,7 +200,7 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     name_s = sum(1 for g in name if g > SUSPICIOUS)
     tells = sum(1 for s in sites if s.region == "body" and (
         (s.multiword_curated and s.gain > TELL_GAIN) or s.article_tell))
-    tells += len(_SAID_TELL.findall(text))
+    tells += len(_SAID_TELL.findall(text)) if "mentioned" in text else 0
     rate, _ = estimate_rate(body, [s.stands_for for s in sites if s.region == "body"])
     # the spinner replaces a curated phrase far more often than a word with a thesaurus entry, so
     # each table gets its own rate; the evidence adds up
@@ -216,6 +220,7 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
                      if s.region == "body" and s.gain > SUSPICIOUS)
     density = 100.0 * suspicious / max(1, n_body)
     sparse = min(1.0, density / MIN_DENSITY) if MIN_DENSITY > 0 else 1.0
+    dense_llr = llr  # the evidence as if the suspicious phrases were dense (sparse = 1)
     if llr > 0:
         llr *= sparse
     if channel is not None:
@@ -223,12 +228,14 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
         # its vanished originals, already a log10 likelihood ratio with its prior; not scaled by
         # density, which it subsumes
         llr += max(-CHANNEL_CLIP, min(CHANNEL_CLIP, channel))
-    fluency_term = fluency_llr(*fluency)
+        dense_llr += max(-CHANNEL_CLIP, min(CHANNEL_CLIP, channel))
+    fluency_term = dense_fluency = fluency_llr(*fluency)
     if fluency_term > 0:
         fluency_term *= sparse
     edit_score = _score(llr + min(fluency_term, FLUENCY_EDIT_CAP), tells * sparse)
     llr += fluency_term
     score = _score(llr, tells * sparse)
+    dense = (_score(dense_llr + dense_fluency, tells), _score(dense_llr + min(dense_fluency, FLUENCY_EDIT_CAP), tells))
     notes: list[str] = []
     if score >= 0.5 and edit_score < 0.5:
         notes.append(f"the text reads unlike news to the language model (spin score {score:.2f}), but its table "
@@ -246,4 +253,4 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
             notes.append(f"capitalised words look spun too (estimated spin rate {n_rate:.0%}, {rate:.0%} "
                          "elsewhere): names were not protected")
     return Evidence(n_body, body_s, tells, n_quote, quote_s, n_name, name_s, score, lift_q, lift_n,
-                    tuple(notes), rate, llr, table_rates, edit_score)
+                    tuple(notes), rate, llr, table_rates, edit_score, *dense)

@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import math
 
-from . import homoglyph
+from . import homoglyph, scan
 from .config import Config, resolve_config
 from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, article_logodds, candidate_gains, chunks,
                      decode_chunk, find_matches, wants_an, MEMO_ENTRIES)
@@ -880,25 +880,60 @@ def _documents(text: str, cfg: Config, gain_cache: dict | None, profile: Profile
     """
     spans = _parts(text) if len(text) >= LONG_TEXT and cfg.document_gating else []
     if len(spans) > 1:
-        scores = [_Doc(text[a:b], cfg, gain_cache, PART_SAMPLE_SITES, profile).evidence.edit_score
-                  for a, b in spans]
-        spun = [x >= PART_SPUN for x in scores]
-        grown = True
-        while grown:  # spun runs grow through their doubtful neighbours
-            grown = False
-            for k, x in enumerate(scores):
-                if not spun[k] and x >= PART_BRIDGE and any(spun[j] for j in (k - 1, k + 1) if 0 <= j < len(spun)):
-                    spun[k] = grown = True
-        if any(spun) and not all(spun):
-            runs: list[list[int]] = []
-            for k in range(len(spans)):
-                if runs and spun[runs[-1][-1]] == spun[k]:
-                    runs[-1].append(k)
-                else:
-                    runs.append([k])
-            return [(spans[r[0]][0], _Doc(text[spans[r[0]][0]:spans[r[-1]][1]], cfg, gain_cache, profile=profile))
-                    for r in runs]
+        runs = _runs(spans, [_Doc(text[a:b], cfg, gain_cache, PART_SAMPLE_SITES, profile).evidence.edit_score
+                             for a, b in spans])
+        if runs is not None:
+            return [(a, _Doc(text[a:b], cfg, gain_cache, profile=profile)) for a, b in runs]
     return [(0, _Doc(text, cfg, gain_cache, profile=profile))]
+
+
+def _runs(spans: list[tuple[int, int]], scores: list[float]) -> list[tuple[int, int]] | None:
+    """The runs of agreeing parts (spans of the text) for parts of these edit scores, or None
+    when the text stays one document: a part is spun at PART_SPUN, spun runs grow through their
+    doubtful neighbours (PART_BRIDGE), and a text splits only if some parts are spun and some not."""
+    spun = [x >= PART_SPUN for x in scores]
+    grown = True
+    while grown:  # spun runs grow through their doubtful neighbours
+        grown = False
+        for k, x in enumerate(scores):
+            if not spun[k] and x >= PART_BRIDGE and any(spun[j] for j in (k - 1, k + 1) if 0 <= j < len(spun)):
+                spun[k] = grown = True
+    if not any(spun) or all(spun):
+        return None
+    runs: list[list[int]] = []
+    for k in range(len(spans)):
+        if runs and spun[runs[-1][-1]] == spun[k]:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return [(spans[r[0]][0], spans[r[-1]][1]) for r in runs]
+
+
+def _scan_score(text: str, cfg: Config) -> float | None:
+    """spin_score by the scan (textfix.scan) where it is sure, by the full pass where not, a long
+    text judged in parts as _documents judges it; None for a science paper (the full pass)."""
+
+    def evidence(part: str, sample_sites: int, verdict: str) -> Evidence | None:
+        ev = scan.scan_evidence(part, cfg)
+        if ev is not None and not scan.decided(ev, verdict):
+            ev = _Doc(part, cfg, gain_cache, sample_sites).evidence
+        return ev
+
+    gain_cache: dict = {}
+    spans = _parts(text) if len(text) >= LONG_TEXT and cfg.document_gating else []
+    if len(spans) > 1:
+        parts = [evidence(text[a:b], PART_SAMPLE_SITES, "edit_score") for a, b in spans]
+        if any(ev is None for ev in parts):
+            return None
+        runs = _runs(spans, [ev.edit_score for ev in parts])  # type: ignore[union-attr]
+        if runs is not None:
+            evs = [evidence(text[a:b], SAMPLE_SITES, "score") for a, b in runs]
+            if any(ev is None for ev in evs):
+                return None
+            # _verdict: the runs' length-weighted mean
+            return sum(ev.score * (b - a) for ev, (a, b) in zip(evs, runs)) / len(text)  # type: ignore[union-attr]
+    ev = evidence(text, SAMPLE_SITES, "score")
+    return None if ev is None else ev.score
 
 
 def _decide(text: str, cfg: Config, gain_cache: dict, profile: Profile | None = None
@@ -965,7 +1000,18 @@ def score_document(text: str, config: Config | None, options: dict[str, object],
     if not text.strip():
         return 0.0
     text, glyphs = homoglyph.read(text)
+    # the scan (textfix.scan: the same evidence from one pass without the thesaurus sample, and the
+    # full pass where that leaves the verdict open); a profile's channel evidence and a science
+    # paper's tortured phrases need the full pass
+    score = _scan_score(text, cfg) if profile is None and scan.usable(cfg) else None
+    if score is None:
+        score = _full_score(text, cfg, profile)
+    return homoglyph.combine(score, homoglyph.evidence(glyphs)) if glyphs else score
+
+
+def _full_score(text: str, cfg: Config, profile: Profile | None = None) -> float:
+    """The spin score of the full pass (``explain``'s), of a text read already (benchmarks/scan.py
+    compares the scan with it)."""
     # a long text's parts and runs share their sites' scores; a short text is scored once
     gain_cache: dict | None = {} if len(text) >= LONG_TEXT else None
-    score = _verdict(_documents(text, cfg, gain_cache, profile))[0]
-    return homoglyph.combine(score, homoglyph.evidence(glyphs)) if glyphs else score
+    return _verdict(_documents(text, cfg, gain_cache, profile))[0]

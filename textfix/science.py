@@ -384,30 +384,55 @@ def _domain_terms() -> tuple[frozenset[str], dict[str, bool], int, frozenset[str
 
 def domain_evidence(tokens: Sequence[Token]) -> tuple[int, int, int]:
     """(distinct context-free listed tortured phrases, term hits, words) of a text."""
-    grams, spun, longest, firsts = _domain_terms()
-    words = [t.norm for t in tokens if t.is_word and t.fixed is None]
+    return domain_evidence_words([t.norm for t in tokens if t.is_word and t.fixed is None])
+
+
+def domain_evidence_words(words: Sequence[str]) -> tuple[int, int, int]:
+    """:func:`domain_evidence` of a text's words (lowercase, straight apostrophes): one pass of an
+    Aho-Corasick automaton (pyahocorasick) over the words joined by single spaces, which finds
+    every listed n-gram and phrase at every word, as the loop over words and lengths did."""
+    words = list(words)
     hits = 0
     found: set[str] = set()
-    for i, first in enumerate(words):
-        if first not in firsts:
-            continue
-        for n in range(1, max(longest, 3) + 1):
-            if i + n > len(words):
-                break
-            g = " ".join(words[i:i + n])
-            if n in (2, 3) and g in grams:
-                hits += 1
-            if spun.get(g) is False:
-                found.add(g)
+    for _, (gram, fingerprint, phrase) in _domain_automaton().iter(" " + " ".join(words) + " "):
+        hits += gram
+        if fingerprint:
+            found.add(phrase)
     return len(found), hits, len(words)
+
+
+@functools.cache
+def _domain_automaton():  # noqa: ANN202  (an ahocorasick.Automaton)
+    """" w1 w2 ... " -> (a 2-3 word n-gram of the listed originals, a context-free listed tortured
+    phrase, the phrase), for :func:`domain_evidence_words`."""
+    import ahocorasick
+
+    grams, spun, _, _ = _domain_terms()
+    keys: dict[str, list[bool]] = {}
+    for g in grams:
+        if 2 <= g.count(" ") + 1 <= 3:
+            keys[g] = [True, False]
+    for g, needs_context in spun.items():
+        if not needs_context:
+            keys.setdefault(g, [False, False])[1] = True
+    automaton = ahocorasick.Automaton()
+    for g, (gram, fingerprint) in keys.items():
+        automaton.add_word(f" {g} ", (gram, fingerprint, g))
+    automaton.make_automaton()
+    return automaton
 
 
 def is_science(tokens: Sequence[Token]) -> bool:
     """Does ``domains="auto"`` read this text as a science paper?"""
-    fingerprints, hits, words = domain_evidence(tokens)
+    return is_science_words([t.norm for t in tokens if t.is_word and t.fixed is None])
+
+
+def is_science_words(words: Sequence[str]) -> bool:
+    """:func:`is_science` of a text's words (lowercase, straight apostrophes)."""
+    fingerprints, hits, n_words = domain_evidence_words(words)
     if fingerprints >= AUTO_FINGERPRINTS:
         return True
-    return hits >= AUTO_TERM_HITS and 100.0 * hits / max(1, words) >= AUTO_TERMS_PER_100
+    return hits >= AUTO_TERM_HITS and 100.0 * hits / max(1, n_words) >= AUTO_TERMS_PER_100
 
 
 # -- unlisted tortured phrases ---------------------------------------------------------------------

@@ -25,6 +25,10 @@ __all__ = ["Scorer", "get_scorer", "OOV_LOGP"]
 LM_CACHE, KNOWN_CACHE = 100_000, 50_000
 #: log10 probability given to a word the model does not know (a rare word).
 OOV_LOGP = -6.5
+#: the token flags of Scorer.fluency (and _fastlm.LM.fluency): a word (first character a letter,
+#: digit or "_"), a letter word, a name (as textfix.tokens marks them), inside quotation marks, the
+#: first word of an n-gram chunk (after punctuation), of a chunk that starts a sentence
+FLAG_WORD, FLAG_NAME, FLAG_QUOTE, FLAG_CHUNK, FLAG_BOS, FLAG_ALPHA = 1, 2, 4, 8, 16, 32
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                  "fifteen sixteen seventeen eighteen nineteen twenty").split()
 
@@ -147,6 +151,76 @@ class Scorer:
         return base, out
 
 
+    def fluency(self, tokens: list[str], vocab: list[str | None], max_unigram: float, bos: str
+                ) -> tuple[int, float, int, int, int, int, int, bytes]:
+        """The scan's one pass over a text's tokens (textfix.scan): words, punctuation marks and
+        line breaks as ``regex`` found them, and each word's vocabulary form (None for a
+        punctuation mark or an unknown word). Returns ``(n, total, words, oov, n_body, n_quote,
+        n_name, flags)``: the number of body content words with a history (unigram log10 below
+        ``max_unigram``) and the sum of their log10 P(word | two words before) - log10 P(word),
+        the letter words and how many of them are unknown, the words of the body, of quotes and of
+        names, and one byte of FLAG_* bits per token. ``_fastlm.LM.fluency`` is the same loop."""
+        logp, unigram = self.logp, self.unigram
+        flags = bytearray(len(tokens))
+        total = 0.0
+        n = words = oov = n_body = n_quote = n_name = 0
+        in_quote = False
+        sent_start = chunk = True
+        p1 = p2 = None
+        for k, tok in enumerate(tokens):
+            c0 = tok[0]
+            if not (c0.isalnum() or c0 == "_"):
+                if c0 == "\u201c":
+                    in_quote = True
+                elif c0 == "\u201d" or c0 == "\n":
+                    in_quote = False
+                elif c0 == '"':
+                    in_quote = not in_quote
+                if c0 in ".!?\u2026\n":
+                    sent_start = True
+                chunk = True
+                continue
+            f = FLAG_WORD
+            alpha = c0.isalpha()
+            # a name: capitalised and not sentence-initial, or with a capital after its first
+            # letter, or followed by another capitalised word (textfix.tokens._mark_names)
+            name = c0.isupper() and (not sent_start or any(c.isupper() for c in tok[1:])
+                                     or (k + 1 < len(tokens) and tokens[k + 1][0].isupper()))
+            if alpha:
+                f |= FLAG_ALPHA
+            if name:
+                f |= FLAG_NAME
+                n_name += 1
+            elif in_quote:
+                f |= FLAG_QUOTE
+                n_quote += 1
+            else:
+                n_body += 1
+            if chunk:
+                f |= FLAG_CHUNK
+                if sent_start:
+                    f |= FLAG_BOS
+                    p2, p1 = None, bos
+                else:
+                    p2 = p1 = None
+            flags[k] = f
+            chunk = sent_start = False
+            w = vocab[k]
+            if alpha:
+                words += 1
+                oov += w is None
+            if w is None:
+                p2 = p1 = None
+                continue
+            if p1 is not None and alpha and not name and not in_quote:
+                u = unigram(w)
+                if u < max_unigram:
+                    total += logp(w, p1, p2) - u
+                    n += 1
+            p2, p1 = p1, w
+        return n, total, words, oov, n_body, n_quote, n_name, bytes(flags)
+
+
 def compiled_available() -> bool:
     """Is the compiled scoring loop (``textfix._fastlm``, built at install time when a C compiler
     is there) importable and not turned off with ``TEXTFIX_PURE=1``?"""
@@ -249,6 +323,7 @@ class TrigramScorer(Scorer):
             self.gains = fast.gains      # type: ignore[method-assign]
             self.logp = fast.logp        # type: ignore[method-assign]
             self.unigram = fast.logp     # type: ignore[method-assign]  (logp(word) has no history)
+            self.fluency = fast.fluency  # type: ignore[method-assign]
         else:
             from pocketsphinx import Config, LogMath, NGramModel  # heavy C extension: import on first use
 

@@ -1,0 +1,119 @@
+"""spin_score's fast path (textfix/scan.py): the fluency loop on both paths, the scan's verdicts,
+when the full pass is used instead, and the science check it shares with the full pass."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+import textfix
+from textfix import pipeline, scan, science, scoring
+from textfix.config import Config
+from textfix.tables import iter_rows, load_table
+from textfix.tokens import tokenize
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CLEAN = ("The minister said on Monday that the government would publish its plans for the rail network "
+         "next year. Critics said the proposals did not go far enough, and the opposition called for a vote.")
+
+compiled = pytest.mark.skipif(not scoring.compiled_available(),
+                              reason="textfix._fastlm not built (no C compiler) or TEXTFIX_PURE=1")
+
+
+def _texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))] + [
+        CLEAN, "“Quoted words,” she said. \"More here.\"\n\nA new paragraph … and Names In Caps", "", "!!", "a"]
+
+
+@compiled
+def test_fluency_matches_pure():
+    fast, pure = scoring.TrigramScorer(compiled=True), scoring.TrigramScorer(compiled=False)
+    for text in _texts():
+        toks = scan.TOKEN.findall(text)
+        vocab = [pure.vocab_form(t.lower().replace("’", "'")) for t in toks]
+        assert fast.fluency(toks, vocab, -3.0, "<s>") == pure.fluency(toks, vocab, -3.0, "<s>")
+
+
+def test_fluency_flags():
+    sc = scoring.get_scorer("trigram")
+    toks = scan.TOKEN.findall("He met Ann. “Go,” she said.\n\nThe end")
+    vocab = [sc.vocab_form(t.lower()) for t in toks]
+    flags = dict(zip(toks, sc.fluency(toks, vocab, -3.0, "<s>")[-1]))
+    assert flags["He"] & scoring.FLAG_BOS and not flags["He"] & scoring.FLAG_NAME
+    assert flags["Ann"] & scoring.FLAG_NAME and not flags["met"] & scoring.FLAG_CHUNK
+    assert flags["Go"] & scoring.FLAG_QUOTE and not flags["she"] & scoring.FLAG_QUOTE
+    assert flags["The"] & scoring.FLAG_BOS and flags["."] == 0
+
+
+def test_scan_verdicts(kim, shoigu):
+    cfg = Config()
+    assert scan.scan_score(CLEAN, cfg) < 0.5
+    assert textfix.spin_score(CLEAN) < 0.2
+    for text in (kim, shoigu):
+        assert scan.scan_score(text, cfg) > 0.95
+        assert textfix.spin_score(text) > 0.95
+
+
+def test_full_pass_where_the_scan_does_not_judge(kim, monkeypatch):
+    calls = []
+    real = pipeline._documents
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_documents", spy)
+    textfix.spin_score(kim)
+    assert not calls  # the scan judged it
+    textfix.spin_score(kim, domains="science")  # the tortured-phrase evidence needs the full pass
+    assert len(calls) == 1
+    textfix.spin_score(kim, tables=("thesaurus",))  # no curated table
+    assert len(calls) == 2
+    textfix.spin_score(kim, profile=textfix.learn([kim]))  # a profile's channel evidence
+    assert len(calls) == 3
+
+
+def test_long_text_in_parts(kim):
+    # a long text is scanned in parts, as the full pass judges it: clean parts after spun ones
+    clean = "\n\n".join([CLEAN] * 40)
+    assert len(kim) + len(clean) >= pipeline.LONG_TEXT
+    mixed = kim + "\n\n" + clean
+    assert scan.scan_score(mixed, Config()) > 0.99  # as one document
+    full = pipeline._verdict(pipeline._documents(mixed, Config(), {}, None))[0]
+    assert 0.3 < full < 0.7  # two runs: the spun article and the clean text
+    assert textfix.spin_score(mixed) == pytest.approx(full, abs=0.01)
+
+
+def _old_domain_evidence(words: list[str]) -> tuple[int, int, int]:
+    """science.domain_evidence as it was (a loop over words and lengths), the reference."""
+    grams, spun, longest, firsts = science._domain_terms()
+    hits = 0
+    found: set[str] = set()
+    for i, first in enumerate(words):
+        if first not in firsts:
+            continue
+        for n in range(1, max(longest, 3) + 1):
+            if i + n > len(words):
+                break
+            g = " ".join(words[i:i + n])
+            if n in (2, 3) and g in grams:
+                hits += 1
+            if spun.get(g) is False:
+                found.add(g)
+    return len(found), hits, len(words)
+
+
+def test_domain_evidence_as_before():
+    rows = list(iter_rows(load_table("tortured")))
+    rng = random.Random(3)
+    texts = _texts()
+    for _ in range(40):
+        texts.append(" ".join(f"In this study the {rng.choice(r[:2])} was measured again." for r in
+                              rng.sample(rows, rng.randint(1, 30))))
+    seen_science = False
+    for text in texts:
+        words = [t.norm for t in tokenize(text) if t.is_word and t.fixed is None]
+        assert science.domain_evidence_words(words) == _old_domain_evidence(words)
+        seen_science |= science.is_science_words(words)
+    assert seen_science
