@@ -20,8 +20,7 @@ context alone) estimated by EM as the share of its pairs that hold. The entry's 
 belief times the share of ``s``'s occurrences in excess of its own expectation.
 
 Statistics are mergeable (:class:`Counts` add up), so one machine, Dask or Spark learn alike: a
-map of ``Counts.add`` per partition, a reduce of ``+``, :func:`estimate` on the driver, whose
-per-word part (:func:`word_evidence`) a caller may run on its workers (``estimate(map=...)``).
+map of ``Counts.add`` per partition, a reduce of ``+``, :func:`estimate` on the driver.
 """
 from __future__ import annotations
 
@@ -33,7 +32,7 @@ from dataclasses import dataclass, field
 
 from .profile import ANY, Entry, Profile
 
-__all__ = ["Counts", "estimate", "learn_texts", "word_evidence", "Shared", "SOURCES"]
+__all__ = ["Counts", "estimate", "learn_texts", "SOURCES"]
 
 #: the fewest documents from which textfix clean / scan learn a profile by default: clean BBC
 #: articles learned and cleaned in groups of 2 had 0.35% of their words changed, of 5 0.09%, of

@@ -41,7 +41,7 @@ from .channel import Counts, estimate
 from .config import Config
 from .profile import Profile
 
-__all__ = ["clean", "learn", "counts", "on_workers"]
+__all__ = ["clean", "learn", "counts"]
 
 _LOCK = threading.Lock()  # one language model per process: one explain at a time
 
@@ -119,21 +119,17 @@ def learn(collection: Any, *, field: str = "text", jsonl: bool = False, sources:
     """The spinner model of the collection's documents: counts per partition on the workers, their
     sum, and one estimate here (the same profile as ``textfix.learn`` over the same texts in the
     same order, and as ``textfix learn`` / ``textfix clean --save-profile`` over the same files)."""
+    dask = _dask()
     cfg = config if config is not None else Config(**options)  # type: ignore[arg-type]
     total = counts(collection, field=field, jsonl=jsonl).compute()
+
+    def on_workers(fn, shared, chunks):  # noqa: ANN001, ANN202 - estimate's per-word part
+        s = dask.delayed(shared, pure=True)  # one key: each worker receives the counts once
+        return list(dask.compute(*[dask.delayed(_locked)(fn, s, ch) for ch in chunks]))
+
     # as many chunks as the collection has partitions: the parallelism its owner chose
     return estimate(total, prior=prior, sources=sources, scorer=cfg.scorer, map=on_workers,
                     parts=max(1, collection.npartitions))
-
-
-def on_workers(fn, shared, chunks):  # noqa: ANN001, ANN201
-    """``[fn(shared, chunk) for chunk in chunks]`` as Dask tasks (on the workers under a
-    distributed client), in order: the ``map`` that :func:`learn` gives
-    :func:`textfix.channel.estimate`. ``shared`` is one key of the graph: each worker receives it
-    once."""
-    dask = _dask()
-    s = dask.delayed(shared, pure=True)
-    return list(dask.compute(*[dask.delayed(_locked)(fn, s, ch) for ch in chunks]))
 
 
 def _locked(fn, *args):  # noqa: ANN001, ANN202
