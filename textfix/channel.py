@@ -334,118 +334,13 @@ def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], s
     return out
 
 
-@dataclass(frozen=True)
-class Shared:
-    """What the per-word part of :func:`estimate` needs: the folder's body counts and the count
-    model fitted on them. Sent once to each process the per-word part runs in (see ``map``)."""
+def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[str] | None = None,
+             scorer: str = "trigram") -> Profile:
+    """The spinner model that best explains ``counts`` (see the module docstring)."""
+    from wordfreq import word_frequency
 
-    words: int
-    counts: dict[str, int]
-    names: dict[str, int]
-    pi: float
-    eps: float
-    k: float
-    sources: tuple[str, ...]
-    scorer: str
-
-
-class _Model:
-    """The count evidence of :class:`Shared` (expectations memoised: wordfreq's lookups cost)."""
-
-    def __init__(self, sh: Shared) -> None:
-        from wordfreq import word_frequency
-
-        self.sh, self.c, self.N = sh, sh.counts, sh.words
-        self._wf = word_frequency
-        self._freq: dict[str, float] = {}
-
-    def E(self, w: str) -> float:
-        f = self._freq.get(w)
-        if f is None:
-            f = self._freq[w] = self._wf(w, "en")
-        return self.N * f
-
-    def missing(self, o: tuple[str, ...]) -> float:
-        if len(o) != 1:
-            return 0.0
-        e = self.E(o[0])
-        # a word this text uses as a name ("York", "Mr") is not expected in lower case at
-        # wordfreq's rate, which counts every case
-        if e <= 0 or self.sh.names.get(o[0], 0) > NAME_SHARE * e:
-            return 0.0
-        return _missing(self.c.get(o[0], 0), e, self.sh.eps, self.sh.k)
-
-    def fit(self, s: str, o: tuple[str, ...]) -> float:
-        """log10: how much worse the original's expectation explains the spun word's excess
-        than the best expectation would (0 when it is at least as large: an original may be
-        spread over several outputs)."""
-        x = max(0, round(self.c.get(s, 0) - self.E(s)))
-        eo = self.E(o[0]) if len(o) == 1 else 0.0
-        if len(o) != 1 or eo >= x or x == 0:
-            return 0.0
-        k = self.sh.k
-        return max(-FIT_CLIP, (_nb_log(x, max(eo, 1e-3), k) - _nb_log(x, float(x), k)) / _LN10)
-
-
-def word_evidence(shared: Shared, chunk: tuple[Sequence[tuple[str, Sequence[tuple]]], Sequence[str]]
-                  ) -> tuple[list[list[tuple[tuple[str, ...], str, tuple[float, float, int] | None]]],
-                             list[tuple[str, float]]]:
-    """The per-word part of :func:`estimate`, for one chunk of words: ``chunk`` is (the spun
-    words with their contexts, the body words whose candidate originals are to be rated). For
-    each spun word, its candidate pairs ``(original, source, evidence)`` (evidence None when no
-    context could be scored); and the rated originals ``(word, log10 LR of its count)`` not
-    already rated in this chunk, of at least RATE_MIN_LLR either way. Each word's results depend
-    on that word alone, so chunks can go to different processes and be put back in order."""
     from .scoring import get_scorer
 
-    m = _Model(shared)
-    ctxm = _Context(get_scorer(shared.scorer))
-    pairs_out = []
-    for s, contexts in chunk[0]:
-        found = []
-        for o, src in _candidates(s, shared.sources):
-            gs = [g for g in (ctxm.gain(x, s, o) for x in contexts) if g is not None]
-            found.append((o, src, (m.missing(o) + m.fit(s, o), sum(gs) / len(gs), len(gs)) if gs else None))
-        pairs_out.append(found)
-    rated: set[str] = set()
-    rates = []
-    for s in chunk[1]:
-        for o, _ in _candidates(s, ("phrases", "family", "moby")):
-            if len(o) != 1 or o[0] in rated:
-                continue
-            rated.add(o[0])
-            llr = m.missing(o)
-            if abs(llr) >= RATE_MIN_LLR:
-                rates.append((o[0], llr))
-    return pairs_out, rates
-
-
-def _serial(fn, shared, chunks):  # noqa: ANN001, ANN202
-    return [fn(shared, ch) for ch in chunks]
-
-
-def _split(items: Sequence, parts: int) -> list:
-    """``items`` in ``parts`` contiguous slices of (nearly) equal length, in order."""
-    q, r = divmod(len(items), parts)
-    out, at = [], 0
-    for i in range(parts):
-        n = q + (i < r)
-        out.append(items[at:at + n])
-        at += n
-    return out
-
-
-def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[str] | None = None,
-             scorer: str = "trigram", map=None, parts: int = 1) -> Profile:  # noqa: A002, ANN001
-    """The spinner model that best explains ``counts`` (see the module docstring).
-
-    ``map(fn, shared, chunks)``: how the per-word part (:func:`word_evidence`, most of the work:
-    the language model's gains in the contexts of every candidate pair, and the count evidence of
-    every original a table proposes) is run over ``parts`` chunks of the words; it returns
-    ``[fn(shared, chunk) for chunk in chunks]``, in order (the default, in this process), and may
-    run them anywhere (textfix.dask runs them on the workers). The profile does not depend on
-    ``map`` or ``parts``: each word's evidence depends on that word alone, and the results are
-    put back in the words' order."""
     sources = tuple(DEFAULT_SOURCES if sources is None else sources)
     for s in sources:
         if s not in SOURCES:
@@ -456,12 +351,15 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         meta = _meta(counts, sources)
         meta["note"] = f"fewer than {MIN_WORDS:,} body words: nothing learned"
         return Profile([], 0.0, 0.02, meta)
-    from .scoring import get_scorer
-
     sc = get_scorer(scorer)
     ctxm = _Context(sc)
-    model = _Model(Shared(N, c, counts.names, 0.0, 0.0, 0.0, sources, scorer))
-    E = model.E
+    freq: dict[str, float] = {}
+
+    def E(w: str) -> float:
+        f = freq.get(w)
+        if f is None:
+            f = freq[w] = word_frequency(w, "en")
+        return N * f
 
     # 1. the count model, fitted on the words clean text of this length would show at least twice
     pool = [(c.get(w, 0), E(w)) for w in _expected_words(N)]
@@ -472,38 +370,41 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         # too little text to fit: the dispersion fitted on 100-300 BBC articles (0.5, spun or
         # clean: news is far from wordfreq's mix for many words, "said" five times over)
         pi, eps, k = 0.05, 0.01, 0.5
-    shared = Shared(N, c, counts.names, pi, eps, k, sources, scorer)
-    model.sh = shared
-    missing, fit = model.missing, model.fit
 
-    # 2-3. candidate pairs: spun words in excess of their expectation, with originals from the
-    #    sources, and (context) originals that are missing, of the same inflection class; the
-    #    evidence of each pair: the original's missing count, and the mean LM gain of the
-    #    original in the spun word's contexts (judged below against the gains the same sources'
-    #    candidates get in the places of native words). The per-word part (table candidates and
-    #    the rates of step 6) runs in ``map``
-    inflated = [s for s, n in c.items() if n >= 1 and n >= MIN_EXCESS * E(s)]
-    words = list(c)
-    chunks = list(zip(_split([(s, counts.contexts.get(s, ())) for s in inflated], max(1, parts)),
-                      _split(words, max(1, parts))))
-    results = (map or _serial)(word_evidence, shared, chunks)
+    def missing(o: tuple[str, ...]) -> float:
+        if len(o) != 1:
+            return 0.0
+        e = E(o[0])
+        # a word this text uses as a name ("York", "Mr") is not expected in lower case at
+        # wordfreq's rate, which counts every case
+        if e <= 0 or counts.names.get(o[0], 0) > NAME_SHARE * e:
+            return 0.0
+        return _missing(c.get(o[0], 0), e, eps, k)
+
+    def fit(s: str, o: tuple[str, ...]) -> float:
+        """log10: how much worse the original's expectation explains the spun word's excess
+        than the best expectation would (0 when it is at least as large: an original may be
+        spread over several outputs)."""
+        x = max(0, round(c[s] - E(s)))
+        eo = E(o[0]) if len(o) == 1 else 0.0
+        if len(o) != 1 or eo >= x or x == 0:
+            return 0.0
+        return max(-FIT_CLIP, (_nb_log(x, max(eo, 1e-3), k) - _nb_log(x, float(x), k)) / _LN10)
+
+    # 2. candidate pairs: spun words in excess of their expectation, with originals from the
+    #    sources, and (context) originals that are missing, of the same inflection class
+    inflated = {s: n for s, n in c.items() if n >= 1 and n >= MIN_EXCESS * E(s)}
     pairs: dict[tuple[str, tuple[str, ...]], str] = {}
-    ev: dict[tuple[str, tuple[str, ...]], tuple[float, float, int]] = {}
-    for (table_words, _), (found_by_word, _) in zip(chunks, results):
-        for (s, _), found in zip(table_words, found_by_word):
-            for o, src, e in found:
-                if (s, o) not in pairs:
-                    pairs[(s, o)] = src
-                    if e is not None:
-                        ev[(s, o)] = e
+    for s in inflated:
+        for o, src in _candidates(s, sources):
+            pairs.setdefault((s, o), src)
     if "context" in sources:
         gone = [w for w in _expected_words(N) if E(w) >= CONTEXT_MIN_EXPECTED
                 and missing((w,)) >= CONTEXT_MIN_MISSING]
         by_sig: dict[str, list[str]] = {}
-        for s in inflated:
-            if c[s] >= CONTEXT_MIN_SEEN and s in counts.contexts:
+        for s, n in inflated.items():
+            if n >= CONTEXT_MIN_SEEN and s in counts.contexts:
                 by_sig.setdefault(_signature(s), []).append(s)
-        added = []
         for o in gone:
             eo = E(o)
             quick = []
@@ -515,13 +416,16 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
                     quick.append((g, s))
             quick.sort(reverse=True)
             for _, s in quick[:CONTEXT_TOP]:
-                if (s, (o,)) not in pairs:
-                    pairs[(s, (o,))] = "context"
-                    added.append((s, (o,)))
-        for s, o in added:
-            gs = [g for g in (ctxm.gain(x, s, o) for x in counts.contexts.get(s, ())) if g is not None]
-            if gs:
-                ev[(s, o)] = (missing(o) + fit(s, o), sum(gs) / len(gs), len(gs))
+                pairs.setdefault((s, (o,)), "context")
+    # 3. evidence per pair: the original's missing count, and the mean LM gain of the original
+    #    in the spun word's contexts, judged against the gains the same sources' candidates get
+    #    in the places of native words (words seen as often as expected): a language model
+    #    prefers common synonyms anywhere, and only a gain beyond that is evidence
+    ev: dict[tuple[str, tuple[str, ...]], tuple[float, float, int]] = {}
+    for (s, o), src in pairs.items():
+        gs = [g for g in (ctxm.gain(x, s, o) for x in counts.contexts.get(s, ())) if g is not None]
+        if gs:
+            ev[(s, o)] = (missing(o) + fit(s, o), sum(gs) / len(gs), len(gs))
     null = []
     for s, n in c.most_common():
         if len(null) >= NULL_CONTEXTS:
@@ -605,13 +509,16 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     #    word the body uses at its normal rate is none of this spinner's ("immutable")
     base = math.log10(pi / (1 - pi))
     rated: set[str] = set()
-    for _, rates in results:  # word_evidence's, in the words' order
-        for w, llr in rates:
-            if w in rated:
+    for s in c:
+        for o, _ in _candidates(s, ("phrases", "family", "moby")):
+            if len(o) != 1 or o[0] in rated:
                 continue
-            rated.add(w)
+            rated.add(o[0])
+            llr = missing(o)
+            if abs(llr) < RATE_MIN_LLR:
+                continue
             r = 1.0 / (1.0 + 10 ** -(base + llr))
-            entries.append(Entry(ANY, (w,), 0.0, round(r, 6), pi, 0, 0.0, c.get(w, 0), round(E(w), 2), 0.0,
+            entries.append(Entry(ANY, o, 0.0, round(r, 6), pi, 0, 0.0, c.get(o[0], 0), round(E(o[0]), 2), 0.0,
                                  "learned:counts"))
     profile = Profile(entries, 0.5, eps, {**_meta(counts, sources), **stats})
     profile = Profile(profile.entries, _spun_share(profile, counts), eps, profile.meta)

@@ -4,11 +4,7 @@ for one machine, with the same results as the command line.
 * :func:`learn` is a map and a reduce: each partition's texts are counted into a
   :class:`textfix.channel.Counts` (on the workers), the partitions' counts are added up in the
   collection's order (``Counts`` merge; in order, the sum is exactly what one process counting
-  every text in turn gets), and the profile is estimated once from the total: the count model
-  is fitted here, the per-word evidence (most of the estimate: language-model gains of every
-  candidate pair, count evidence of every original) runs on the workers in as many chunks as the
-  collection has partitions, and the results are put back in the words' order here, so the
-  profile is the command line's, byte for byte.
+  every text in turn gets), and the profile is estimated once, here, from the total.
 * :func:`clean` restores every text on the workers, with a profile (learned, or loaded) that is
   sent to each worker once (one key of the graph), not once per task or record. textfix's tables
   and language model load on first use in each worker process and stay loaded, so a worker pays
@@ -119,22 +115,9 @@ def learn(collection: Any, *, field: str = "text", jsonl: bool = False, sources:
     """The spinner model of the collection's documents: counts per partition on the workers, their
     sum, and one estimate here (the same profile as ``textfix.learn`` over the same texts in the
     same order, and as ``textfix learn`` / ``textfix clean --save-profile`` over the same files)."""
-    dask = _dask()
     cfg = config if config is not None else Config(**options)  # type: ignore[arg-type]
     total = counts(collection, field=field, jsonl=jsonl).compute()
-
-    def on_workers(fn, shared, chunks):  # noqa: ANN001, ANN202 - estimate's per-word part
-        s = dask.delayed(shared, pure=True)  # one key: each worker receives the counts once
-        return list(dask.compute(*[dask.delayed(_locked)(fn, s, ch) for ch in chunks]))
-
-    # as many chunks as the collection has partitions: the parallelism its owner chose
-    return estimate(total, prior=prior, sources=sources, scorer=cfg.scorer, map=on_workers,
-                    parts=max(1, collection.npartitions))
-
-
-def _locked(fn, *args):  # noqa: ANN001, ANN202
-    with _LOCK:  # the language model of this process, one user at a time
-        return fn(*args)
+    return estimate(total, prior=prior, sources=sources, scorer=cfg.scorer)
 
 
 def _explain(text: str, profile: Profile | None, config: Config):  # noqa: ANN202
