@@ -1233,8 +1233,8 @@ def _apart(fn, *args):  # noqa: ANN001, ANN202
     The learning pass runs so: what it holds (the counts, and what the estimate loads for itself:
     wordfreq's word lists, the table entries of every word of the folder) goes back to the system
     when the child exits, instead of staying under the restore pass. Measured on 10,000 Parquet
-    records (benchmarks/RESULTS.md, issue 15): learning left ~45 MB behind in the process that
-    then restored (peak 345 MB against 298 MB with --no-learn). Where fork is not the start
+    records (benchmarks/RESULTS.md, issue 15): learning in the process that then restored, peak
+    RSS 340 MB (290 MB with --no-learn); learning apart, 284 MB. Where fork is not the start
     method (not Linux), in this process."""
     ctx = batch._mp_context()
     if ctx.get_start_method() != "fork":
