@@ -29,8 +29,11 @@ __all__ = ["process_parquet", "BATCH_ROWS", "GROUP_BYTES", "PARQUET_SUFFIXES"]
 #: of news articles; the per-row work dwarfs the per-batch cost.
 BATCH_ROWS = 1024
 #: A row group whose restored batches exceed this many bytes in memory is written out in parts
-#: (so a file written with one huge row group is still restored in bounded memory).
-GROUP_BYTES = 64 * 1024 * 1024
+#: (so a file written with one huge row group is still restored in bounded memory: the batches of
+#: a row group are held until it is written). Measured on 10,000 news articles in one row group
+#: (25 MB of text, a stand-in restorer, benchmarks/RESULTS.md issue 15): peak RSS 161 MB holding
+#: up to 64 MB, 158 MB at 16 MB, 148 MB at 8 MB; row groups of a few MB are still ordinary ones.
+GROUP_BYTES = 8 * 1024 * 1024
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 Explain = Callable[[str], Explanation]
