@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     # --- leave-one-site-out
     tot = Counter()
     per_site = []
-    missed, wrongs, news = Counter(), Counter(), Counter()
+    missed, news = Counter(), Counter()
     dom_spin, orig_spin = [], []
     # spin_score's own values (the scan, issue 14) next to explain's, which the rows above hold
     dom_scan, orig_scan = [], []
