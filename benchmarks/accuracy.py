@@ -415,30 +415,32 @@ def html_documents(path: str) -> list[str]:
     return docs
 
 
-def offdomain_check(textfix, opts) -> list[dict]:
-    """Clean text that is not news: it must come back unchanged too. Samples: the standard
-    library's own documentation (module, class and function docstrings; every Python has it) and,
-    when the machine has them, Debian's licence texts and package READMEs (plain UTF-8 files of
-    500 to 200,000 characters) and the Node.js API reference pages (HTML)."""
+def offdomain_samples() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The clean texts that are not news, as (label, [(name, text)]): the standard library's own
+    documentation (module, class and function docstrings; every Python has it) and, when the
+    machine has them, Debian's licence texts and package READMEs (plain UTF-8 files of 500 to
+    200,000 characters) and the Node.js API reference pages (HTML); a sample the machine lacks is
+    an empty list."""
     import glob
 
-    samples: list[tuple[str, list[tuple[str, str]]]] = []
-    samples.append(("stdlib docstrings", [(m, stdlib_docs(m)) for m in DOC_MODULES]))
-    files = sorted({f for g in DOC_GLOBS for f in glob.glob(g)})
-    texts = []
-    for f in files:
+    deb = []
+    for f in sorted({f for g in DOC_GLOBS for f in glob.glob(g)}):
         try:
             t = Path(f).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         if 500 <= len(t) <= 200_000:
-            texts.append((f, t))
-    if texts:
-        samples.append(("Debian licences and READMEs", texts))
+            deb.append((f, t))
     pages = sorted({f for g in HTML_GLOBS for f in glob.glob(g) if not f.endswith("/all.html")})
-    if pages:
-        samples.append(("Node.js API reference (HTML)",
-                        [(f"{f}#{k}", doc) for f in pages for k, doc in enumerate(html_documents(f))]))
+    return [("stdlib docstrings", [(m, stdlib_docs(m)) for m in DOC_MODULES]),
+            ("Debian licences and READMEs", deb),
+            ("Node.js API reference (HTML)",
+             [(f"{f}#{k}", doc) for f in pages for k, doc in enumerate(html_documents(f))])]
+
+
+def offdomain_check(textfix, opts) -> list[dict]:
+    """Clean text that is not news (offdomain_samples): it must come back unchanged too."""
+    samples = [(label, docs) for label, docs in offdomain_samples() if docs]
     out = []
     for label, docs in samples:
         words = changed = docs_changed = flagged = flagged_scan = 0

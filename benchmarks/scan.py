@@ -45,22 +45,9 @@ def _sets(args) -> dict[str, list[tuple[str, str]]]:
                 sets.setdefault(f"real spun, {family_group(pg.family)}", []).append((pg.name, bf.read_text(pg.path)))
         sets["real originals"] = [(p.name, p.original) for p in bf.read_pairs()]
     if args.offdomain:
-        import glob
+        from benchmarks.accuracy import offdomain_samples
 
-        from benchmarks.accuracy import DOC_GLOBS, DOC_MODULES, HTML_GLOBS, html_documents, stdlib_docs
-
-        sets["stdlib docstrings"] = [(m, stdlib_docs(m)) for m in DOC_MODULES]
-        deb = []
-        for f in sorted({f for g in DOC_GLOBS for f in glob.glob(g)}):
-            try:
-                t = Path(f).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if 500 <= len(t) <= 200_000:
-                deb.append((f, t))
-        sets["Debian licences and READMEs"] = deb
-        pages = sorted({f for g in HTML_GLOBS for f in glob.glob(g) if not f.endswith("/all.html")})
-        sets["Node.js API reference (HTML)"] = [(f"{f}#{k}", d) for f in pages for k, d in enumerate(html_documents(f))]
+        sets.update(offdomain_samples())
     return sets
 
 

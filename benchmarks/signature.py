@@ -13,7 +13,6 @@ synthetic spinners, and the non-news texts of accuracy.py.
 """
 from __future__ import annotations
 
-import glob
 import math
 import sys
 from collections import Counter, defaultdict
@@ -67,7 +66,7 @@ def main() -> int:
     pairs = bf.read_pairs()
     full = signature(pairs)
     print(f"# the dominant family's word signature ({_corpus.textfix_revision()}): {len(full)} words\n")
-    top = sorted(full.items(), key=lambda x: x[1])
+    top = sorted(full.items(), key=lambda x: (x[1], x[0]))
     print("most negative:", ", ".join(f"{w} {v:.1f}" for w, v in top[:12]))
     print("most positive:", ", ".join(f"{w} {v:.1f}" for w, v in top[::-1][:12]), "\n")
     print("| documents | n | min | median | max | > 0 |")
@@ -92,19 +91,8 @@ def main() -> int:
     for cname in ("mythes", "wordnet", "moby"):
         spinner = accuracy.get_spinner(accuracy.CONFIGS[cname])
         print(summary(f"the same spun by {cname}", [score(spinner.spin(t)[0], full) for _, t in bbc]))
-    print(summary("stdlib docstrings", [score(accuracy.stdlib_docs(m), full) for m in accuracy.DOC_MODULES]))
-    deb = []
-    for f in sorted({f for g in accuracy.DOC_GLOBS for f in glob.glob(g)}):
-        try:
-            t = Path(f).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if 500 <= len(t) <= 200_000:
-            deb.append(score(t, full))
-    print(summary("Debian licences and READMEs", deb))
-    node = [score(d, full) for f in sorted({f for g in accuracy.HTML_GLOBS for f in glob.glob(g)
-                                           if not f.endswith("/all.html")}) for d in accuracy.html_documents(f)]
-    print(summary("Node.js API reference (HTML)", node))
+    for label, docs in accuracy.offdomain_samples():
+        print(summary(label, [score(t, full) for _, t in docs]))
     return 0
 
 
