@@ -1311,7 +1311,6 @@ def _group_profiles(args: argparse.Namespace, counts, config: Config, con: _Cons
     """--group-by: a profile per site with enough text, in a temporary folder (the caller removes it)."""
     from .groups import estimate_groups, save_groups
 
-    _warm_up(config)
     profiles = estimate_groups(counts, scorer=config.scorer)
     con.info(f"textfix: {_describe_groups(profiles, counts)}")
     docs = {g: c.docs for g, c in counts.by.items()}

@@ -102,7 +102,7 @@ TABLE_FREQ_DISCOUNT = {"family": 1.0}
 #: (benchmarks/accuracy.py), raw 0.9+ edits were right 64% of the time and raw 0.5-0.9 ones 24-37%.
 #: The family table's: fitted by maximum likelihood (an edit is right when it gives the original's
 #: words) to its edits on the real pages held out by site, benchmarks/calibration.py: 2.5 (bootstrap
-#: 2.2-2.9 over 2,183 edits); raw 0.5-0.8 edits were right 58-79% of the time, 0.9+ 86%. With it,
+#: 2.2-2.7 over 2,183 edits); raw 0.5-0.8 edits were right 58-79% of the time, 0.9+ 86%. With it,
 #: benchmarks/real.py --no-bbc: new errors 1.32% -> 1.05% for 53.8% -> 50.3% removed (see
 #: CHANNEL_TABLES). The phrases table fits 6.9 there, but its rows are read off the examples,
 #: where it would cost 7 points (89.7% -> 82.9% restored): not applied
