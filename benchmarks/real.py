@@ -88,7 +88,7 @@ def _use_tables(folder: str) -> None:
 
 def score_pair(spun: str, original: str, restored: str) -> dict:
     """Spinner's word errors removed / wrong / missed and new errors of one restored pair."""
-    S, s_sent, _ = bf.words(spun)
+    S, s_sent, s_spans = bf.words(spun)
     O, o_sent, _ = bf.words(original)
     R, _, _ = bf.words(restored)
     errors: set[int] = set()
@@ -120,6 +120,15 @@ def score_pair(spun: str, original: str, restored: str) -> dict:
     removed = errors & ok
     wrong = (errors - ok) & touched_o
     new = {j for j, i in alone.items() if i in s_changed}
+    # quoted speech: the spun page's words inside quotation marks, and the substitutions among them
+    from textfix.tokens import quote_spans
+    qs = quote_spans(spun)
+
+    def quoted(i: int) -> bool:
+        a = s_spans[i][0]
+        return any(x <= a < y for x, y in qs)
+    quote_words = sum(1 for i in range(len(S)) if quoted(i))
+    quote_subs = sum(1 for i1, _i2, _j1, _j2 in blocks if quoted(i1))
     detail = []
     for i1, i2, j1, j2 in blocks:
         js = set(range(j1, j2))
@@ -127,7 +136,7 @@ def score_pair(spun: str, original: str, restored: str) -> dict:
         detail.append((" ".join(S[i1:i2]), " ".join(O[j1:j2]), status))
     return {"errors": len(errors), "removed": len(removed), "wrong": len(wrong),
             "missed": len(errors) - len(removed) - len(wrong), "alone": len(alone),
-            "new": len(new) + inserted,
+            "new": len(new) + inserted, "quote_words": quote_words, "quote_subs": quote_subs,
             "missed_words": [O[j] for j in sorted(errors - ok - touched_o)],
             "new_words": [O[j] for j in sorted(new)], "blocks": detail}
 
@@ -259,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     dom_scan, orig_scan = [], []
     orig_words = orig_changed = 0
     orig_fp = Counter()
+    quoted_pages = [0, 0]  # dominant pages with quoted speech, of them with a substitution inside it
     for f in fold_out:
         st = Counter()
         for p in f["pairs"]:
@@ -273,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
             orig_words += p["orig_words"]
             orig_changed += p["orig_changed"]
             orig_fp.update((a, b) for a, b, _ in p["orig_edits"])
+            if p["quote_words"]:
+                quoted_pages[0] += 1
+                quoted_pages[1] += p["quote_subs"] > 0
         tot.update(st)
         per_site.append((f["site"], len(f["pairs"]), st))
     # --- the rest
@@ -322,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
     if rates:
         print(f"| per site: median removed | {rates[len(rates) // 2]:.0%} (range {rates[0]:.0%}-{rates[-1]:.0%}) "
               "| | | | | |")
+    print(f"\nQuoted speech: {quoted_pages[0]} of these spun pages quote someone; on {quoted_pages[1]} "
+          f"({pct(quoted_pages[1], quoted_pages[0], 0)}) the spinner changed a quoted word "
+          "(detect.QUOTES_SPUN_PRIOR)")
     print("\nPer site:\n")
     print("| site | pairs | errors | removed | wrong | left alone | new |")
     print("|---|---|---|---|---|---|---|")

@@ -426,20 +426,23 @@ def thesaurus_comments(st: ThesaurusSettings | None = None) -> list[str]:
         f"function words excluded; at most {st.max_candidates} candidates per spun word with "
         f"plausibility score >= {st.min_score}.",
         f"weight: {weight}.",
-        "Units: a pair of two different units of measurement (each a unit in its first WordNet 3.0 noun sense, "
-        "no synset shared: cents/dollars, pounds/kilograms) is left out.",
+        "Units: a pair of two different quantities (each a unit of measurement, a unit of time or a whole number in "
+        "its first WordNet 3.0 noun sense, neither first sense a sense of the other: cents/dollars, "
+        "pounds/kilograms, minutes/days, millions/billions) is left out.",
         "source: moby = the pair as Moby lists it; moby-infl = an inflected form of a Moby lemma pair.",
     ]
 
 
 class Units:
-    """WordNet 3.0 nouns whose first (commonest) sense is a unit of measurement, a descendant of
-    ``unit_of_measurement`` by hypernym links (cent, dollar, pound, gram, gallon, yard), with
-    every noun synset of each. Moby lists co-ordinate units as synonyms (cents: dollars 0.82), and
-    a restoration that swaps one unit for another changes a quantity ("62 cents per share" came
-    back as "62 dollars" on real pages, benchmarks/real.py): such a pair is not a synonym."""
+    """WordNet 3.0 nouns whose first (commonest) sense is a unit of measurement, a unit of time or a
+    whole number, a descendant of ``unit_of_measurement``, ``time_unit`` or ``integer`` by hypernym
+    links (cent, dollar, pound, gram, gallon; second, minute, hour, day; dozen, thousand, million,
+    billion), with every noun synset of each. Moby lists co-ordinate units and numbers as synonyms
+    (cents: dollars 0.82, billion: million, minutes: days), and a restoration that swaps one for
+    another changes a quantity ("62 cents per share" came back as "62 dollars", "$2 billion" as
+    "$2 million" on real pages, benchmarks/real.py): such a pair is not a synonym."""
 
-    ROOT_LEMMA = "unit_of_measurement"
+    ROOT_LEMMAS = ("unit_of_measurement", "time_unit", "integer")
 
     def __init__(self, folder: Path = WORDNET_DIR) -> None:
         data, index = folder / "data.noun", folder / "index.noun"
@@ -461,7 +464,7 @@ class Units:
                     sym, target, pos = f[k + 1 + 4 * i], f[k + 2 + 4 * i], f[k + 3 + 4 * i]
                     if sym in ("@", "@i") and pos == "n":
                         hyponyms[target].add(f[0])
-                if self.ROOT_LEMMA in words:
+                if any(r in words for r in self.ROOT_LEMMAS):
                     roots.append(f[0])
         below: set[str] = set()
         todo = list(roots)
@@ -471,6 +474,7 @@ class Units:
                     below.add(h)
                     todo.append(h)
         self.synsets: dict[str, frozenset[str]] = {}
+        self.first: dict[str, str] = {}
         self.first_is_unit: set[str] = set()
         with open(index, encoding="latin-1") as fh:
             for line in fh:
@@ -479,16 +483,19 @@ class Units:
                 f = line.split()
                 offsets = f[-int(f[2]):]
                 self.synsets[f[0]] = frozenset(offsets)
+                self.first[f[0]] = offsets[0]
                 if offsets[0] in below:
                     self.first_is_unit.add(f[0])
 
     def pair(self, lemmas_a: Iterable[str], lemmas_b: Iterable[str]) -> bool:
-        """Are these two different units (each a unit in its first sense, no synset shared)?"""
+        """Are these two different quantities: each a unit or number in its first sense, and
+        neither first sense a sense of the other ("pound" and "lb" are one unit; "million" and
+        "billion" share only "a very large indefinite number", not their first senses)?"""
         a = [x for x in lemmas_a if x in self.first_is_unit]
         b = [x for x in lemmas_b if x in self.first_is_unit]
         if not a or not b:
             return False
-        return not any(self.synsets[x] & self.synsets[y] for x in a for y in b)
+        return not any(self.first[x] in self.synsets[y] or self.first[y] in self.synsets[x] for x in a for y in b)
 
 
 def symspell_files() -> tuple[Path, Path, str]:

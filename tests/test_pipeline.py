@@ -1,6 +1,7 @@
 """Pipeline behaviour: tortured phrases, protections, grammar repair, document gating, composition."""
 from __future__ import annotations
 
+import pytest
 import textfix
 from _docs import stdlib_docs
 from textfix import pipeline
@@ -159,3 +160,18 @@ def test_one_article_per_line_is_judged_line_by_line(kim_restored, shoigu):
     r = textfix.explain(clean + "\n" + spun)
     assert r.text == clean + "\n" + textfix.restore(spun)
     assert textfix.restore(r.text) == r.text
+
+
+def test_quote_belief_follows_the_quotes_own_matches():
+    from textfix.detect import QUOTES_SPUN_PRIOR, Site, quote_belief
+
+    def sites(gains):
+        return [Site(None, g, "quote", False, False, "phrases") for g in gains]
+    rates = {"phrases": 0.6}
+    # no quoted matches: the prior; matches the model finds spun raise it, unspun ones lower it
+    assert quote_belief([], rates, 0.5) == pytest.approx(QUOTES_SPUN_PRIOR)
+    assert quote_belief(sites([3.0, 2.5, 4.0]), rates, 0.5) > 0.95
+    assert quote_belief(sites([-3.0, -2.0, -2.5, -4.0]), rates, 0.5) < 0.05
+    # a body the spinner barely touched says little either way about its quotes
+    low = {"phrases": 0.01}
+    assert abs(quote_belief(sites([-3.0, -2.0]), low, 0.01) - QUOTES_SPUN_PRIOR) < 0.05

@@ -135,7 +135,8 @@ def test_thesaurus_entries_and_weights(parsed):
         assert stop not in t
     # one unit is never another's synonym ("62 cents per share" is not "62 dollars"), though Moby
     # lists them together; units with a sense in common stay
-    for spun, orig in [("cents", "dollars"), ("pounds", "dollars"), ("dollars", "cents"), ("kilos", "pounds")]:
+    for spun, orig in [("cents", "dollars"), ("pounds", "dollars"), ("dollars", "cents"), ("kilos", "pounds"),
+                       ("billion", "million"), ("millions", "thousands"), ("minutes", "days"), ("hours", "days")]:
         assert orig not in t.get(spun, {}), f"thesaurus has the unit-for-unit pair {spun} -> {orig}"
     assert len(rows) <= 260_000 and (WORDLISTS / "thesaurus.tsv").stat().st_size < 8_000_000
 
@@ -183,6 +184,11 @@ def test_units_are_not_synonyms():
     assert not units.pair({"chain"}, {"link"}) and not units.pair({"link"}, {"chain"})
     assert not units.pair({"quid"}, {"pound"})
     assert not units.pair({"war"}, {"conflict"})
+    # whole numbers and units of time are quantities too: "$2 billion" is not "$2 million", though
+    # the two share a sense ("a very large indefinite number"); their first senses differ
+    assert units.pair({"billion"}, {"million"}) and units.pair({"minute"}, {"day"})
+    assert units.pair({"dozen"}, {"eleven"})
+    assert not units.pair({"thousand"}, {"grand"})  # one number, two names
 
 
 def test_thesaurus_selection_options():
@@ -354,6 +360,23 @@ def test_family_table_is_what_the_script_builds():
     if not build.CORPUS.is_dir():
         pytest.skip("shared/corpora/real-spun not beside the repository")
     assert build.build() == (WORDLISTS / "family.tsv").read_text(encoding="utf-8")
+
+
+def test_family_leaves_contractions_out():
+    # the spinner contracts and expands both ways ("did not" -> "didn't", "here's" -> "here is"),
+    # so such a substitution says nothing about which way to restore
+    build = load_family_script()
+    ex = build.expand_contractions
+    assert ex("didn't") == "did not" and ex("it's") == "it is" and ex("can't") == ex("cannot")
+    assert ex("they'd") == "they would" and ex("won't") == "will not"
+    assert ex("company's") != ex("firm's") and ex("weren't") != ex("were")
+    subs, _ = build.substitutions("They didn't say it. Here is the plan now.",
+                                  "They did not say it. Here's the plan now.")
+    assert subs == []
+    subs, _ = build.substitutions("They didn't say it, the corporate mentioned.",
+                                  "They did not say it, the company said.")
+    assert ("corporate", "company") in subs and ("mentioned", "said") in subs
+    assert all("'" not in a + b for a, b in subs)
 
 
 def test_family_rows_leave_a_site_out():

@@ -257,8 +257,9 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
                        const=False, default=None, help=f"also restore {what} (left alone by default)")
     g.add_argument("--no-adaptive-protection", dest="adaptive_protection", action="store_const",
                    const=False, default=None,
-                   help="never lift the protections above, even in documents whose quotes or "
-                        "names were visibly spun too")
+                   help="never edit quoted speech or names, even in documents whose quotes or "
+                        "names were visibly spun too (by default quoted phrases are weighed by how "
+                        "likely the quotes are to be spun)")
     g.add_argument("--no-document-gating", dest="document_gating", action="store_const",
                    const=False, default=None,
                    help="judge each phrase on its own instead of first asking whether the whole "

@@ -40,8 +40,10 @@ class Config:
     protect_numbers:
         leave numbers inside figures alone ("5,380", "12.5%", "82mm").
     adaptive_protection:
-        when a document shows that its quotes or capitalised words were spun too, lift
-        ``protect_quotes`` / ``protect_names`` for that document (reported in ``explain``).
+        weigh quoted phrases by the belief that the document's quotes were spun too (from a prior
+        and the quotes' own matches) instead of never editing them, and when a document shows that
+        its capitalised words were spun too, lift ``protect_names`` for it (both reported in
+        ``explain``). Off: ``protect_quotes`` / ``protect_names`` hold everywhere.
     document_gating:
         weigh every decision by how spun the whole document looks (``spin_score``). Turning it
         off makes textfix judge each phrase on its own, which changes clean text more often.

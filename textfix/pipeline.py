@@ -521,6 +521,17 @@ class _Doc:
         names = self.cfg.protect_names and not ev.lift_names
         return quotes, names
 
+    @property
+    def quote_factor(self) -> float:
+        """What a quoted phrase's prior is multiplied by: the belief that the quotes were spun as
+        the body was (Evidence.quote_belief) with adaptive protection, 0 (never edited) when quotes
+        are protected outright, 1 when they are not protected."""
+        if not self.cfg.protect_quotes:
+            return 1.0
+        if not (self.cfg.adaptive_protection and self.cfg.document_gating):
+            return 0.0
+        return self.evidence.quote_belief
+
     def rate(self, table: str) -> float:
         """Prior share of this table's matches the spinner made, for this document."""
         if not self.cfg.document_gating:
@@ -544,7 +555,9 @@ class _Doc:
             return []
         quotes, names = self.protections()
         toks = self.tokens
-        ok = [t.protection(quotes, names) is None for t in toks]
+        # quoted words are decoded too unless quotes are protected outright: their priors carry
+        # the belief that the quotes were spun (quote_factor)
+        ok = [t.protection(self.quote_factor == 0.0, names) is None for t in toks]
         free = [m for m in self.matches if all(ok[m.i:m.j])]
         if names:
             free.extend(self._spun_names(ok, quotes))
@@ -725,11 +738,21 @@ class _Doc:
                 return bases[tb] + _log_weight(c.weight, tb)
             p = min(RATE_SPUN, max(RATE_CLEAN, self.rate(tb) * c.weight / wbar))
             return math.log10(p / (1.0 - p))
+        qf = self.quote_factor
+
+        def in_quote(x: float) -> float:
+            # a quoted phrase: the prior odds of the spinner's change, times the belief that the
+            # quotes were spun at all
+            if qf >= 1.0:
+                return x
+            p = qf / (1.0 + 10.0 ** -x)
+            return math.log10(p / (1.0 - p)) if p > 0.0 else -30.0
         for m in usable:
             g = self.gains[id(m)]
             table_base = {**bases, "thesaurus": word_base[m.spun]} if m.spun in word_base else bases
-            base = [(channel_prior(c, tb) if tb in CHANNEL_TABLES else table_base[tb]) + page(c, tb)
-                    for c, tb in m.candidates]
+            quoted = self._region(m) == "quote"
+            base = [(in_quote if quoted else float)(channel_prior(c, tb) if tb in CHANNEL_TABLES else table_base[tb])
+                    + page(c, tb) for c, tb in m.candidates]
             odds = [gk + bk for gk, bk in zip(g, base)]
             order = sorted(range(len(g)), key=g.__getitem__, reverse=True)  # stable, like key=-g[k]
             keep = [k for k in order if odds[k] > -PRUNE][:MAX_CANDIDATES]
