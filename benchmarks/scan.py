@@ -14,6 +14,7 @@ the clean non-news texts of benchmarks/accuracy.py (stdlib docstrings, Debian li
 Node.js API pages).
 
 usage: python benchmarks/scan.py [--limit N] [--spinner NAME] [--real] [--offdomain] [-j N] [--json FILE]
+       python benchmarks/scan.py --write DIR    # the BBC sets as files, for timing `textfix scan`
 """
 from __future__ import annotations
 
@@ -96,8 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--offdomain", action="store_true", help="also the clean non-news texts")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--json", type=Path, help="also write every number to this file")
+    ap.add_argument("--write", type=Path, metavar="DIR",
+                    help="only write the BBC sets as files, DIR/spun/*.txt and DIR/clean/*.txt (BBC text: "
+                         "keep DIR out of the repository), to time `textfix scan` as a whole command")
     args = ap.parse_args(argv)
     sets = _sets(args)
+    if args.write:
+        for key, sub in (("BBC spun", "spun"), ("BBC clean", "clean")):
+            (args.write / sub).mkdir(parents=True, exist_ok=True)
+            for n, t in sets[key]:
+                (args.write / sub / f"{Path(n).stem}.txt").write_text(t, encoding="utf-8")
+        print(f"wrote {len(sets['BBC spun'])} + {len(sets['BBC clean'])} files under {args.write}")
+        return 0
     from textfix import scan
 
     items = [(k, n, t) for k, v in sets.items() for n, t in v]

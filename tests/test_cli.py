@@ -828,6 +828,27 @@ def test_scan_outputs(tf, tmp_path):
     assert [json.loads(x)["path"] for x in r.text.splitlines()] == [str(d / "spun.txt")]
 
 
+def test_scan_scores_only(tf, tmp_path):
+    d = make_dir(tmp_path)
+    before = tree(d)
+    r = tf("scan", "--scores-only", "--jsonl", d)
+    assert r.rc == 0
+    rows = {x["path"]: x for x in map(json.loads, r.text.splitlines())}
+    # spin_score's own figures, and no count of phrases (none was looked for)
+    assert rows[str(d / "spun.txt")] == {"path": str(d / "spun.txt"),
+                                         "spin_score": pytest.approx(textfix.spin_score(SPUN), abs=1e-4)}
+    assert rows[str(d / "sub" / "clean.txt")]["spin_score"] == pytest.approx(textfix.spin_score(CLEAN), abs=1e-4)
+    assert "suspected phrase" not in r.err and "2 files scanned, 1 look spun" in r.err
+    r = tf("scan", "--scores-only", "--csv", d)
+    assert [row[2] for row in csv.reader(io.StringIO(r.text))][1:] == ["", ""]
+    r = tf("scan", "--scores-only", d / "spun.txt")
+    assert r.text.split("\t")[1] == "-"
+    assert tree(d) == before  # nothing written
+    for extra in (("--sort", "edits"), ("--domain", "science")):
+        r = tf("scan", "--scores-only", *extra, d)
+        assert r.rc == 2 and "--scores-only" in r.err
+
+
 def test_scan_table_on_a_terminal(tf, tmp_path, monkeypatch):
     import textfix.cli as cli
 

@@ -66,6 +66,7 @@ class Job:
     profiles: str | None = None     # --group-by: a folder of per-group profiles (channel.save_groups)
     documents: bool = False         # keep each document judged, with its edits (textfix report)
     doc_texts: int = 2000           # ... the texts of only the first this many (the others: "")
+    scores_only: bool = False       # judge each document by spin_score alone: no edits (scan --scores-only)
 
 
 #: edit sources that are tortured phrases (the list's fingerprints, and unlisted ones)
@@ -262,6 +263,8 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
 
             def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
                 return textfix.explain(text, profile=profile, **kw)
+        if job.scores_only:
+            explain = _scores_only(explain, job)
         writer = _process(job, fp, result, spool, sink, explain)
         if writer is not None:
             if result.changed or not job.only_if_changed:
@@ -299,6 +302,25 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
             result.output = ""
             result.changed = False if result.written is None else result.changed
     return result
+
+
+def _scores_only(explain_fn: Callable[..., object], job: Job) -> Callable[..., object]:
+    """``explain_fn`` as spin_score alone: each document's score, no edits, the text unchanged.
+    The profile (or group profile) ``explain_fn`` would restore with is the one scored with."""
+    import textfix
+    from .edits import Explanation
+
+    profiles = None
+    if job.profiles is not None:
+        from .groups import load_groups
+
+        profiles = load_groups(job.profiles)
+    profile = load_profile(job.profile) if job.profile is not None else None
+
+    def score(text: str, group: str | None = None, **kw: object) -> Explanation:
+        p = profiles.get(group) if profiles is not None else profile
+        return Explanation(text, (), float(textfix.spin_score(text, profile=p, **kw)))  # type: ignore[arg-type]
+    return score
 
 
 def _in_place(job: Job) -> bool:
