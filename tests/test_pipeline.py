@@ -175,3 +175,18 @@ def test_quote_belief_follows_the_quotes_own_matches():
     # a body the spinner barely touched says little either way about its quotes
     low = {"phrases": 0.01}
     assert abs(quote_belief(sites([-3.0, -2.0]), low, 0.01) - QUOTES_SPUN_PRIOR) < 0.05
+
+
+def test_word_salad_is_read_as_its_spinner_wrote_it():
+    # a word-salad spinner writes function words as the element they are the symbol of; the page
+    # reads as spun and they come back, while one element name on an ordinary page stays
+    salad = ("The club said helium would leave arsenic a free agent astatine the end of the season. "
+             "Helium joined the team arsenic a teenager and helium has won the league arsenic captain. "
+             "Fans gathered astatine the stadium astatine noon, and helium thanked them arsenic he left.")
+    r = textfix.explain(salad)
+    assert r.spin_score >= 0.5
+    fixed = {(e.spun.lower(), e.original.lower()) for e in r.edits if e.source.startswith("wordsalad")}
+    assert ("arsenic", "as") in fixed and ("astatine", "at") in fixed
+    plain = ("Party City blamed rising costs, including for helium used in balloons, and slowing demand. "
+             "The well water held arsenic at levels above the limit, the agency said.")
+    assert textfix.restore(plain) == plain

@@ -229,6 +229,19 @@ def test_script_help():
         assert opt in out.stdout
 
 
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").exists() and not os.environ.get("TEXTFIX_WORDNET"),
+                    reason="WordNet 3.0 not installed (Debian wordnet-base): the wordsalad table is read from it")
+def test_wordsalad_table_is_what_wordnet_gives():
+    build = load_script()
+    text = build.build_wordsalad()
+    assert text == (WORDLISTS / "wordsalad.tsv").read_text(encoding="utf-8")
+    rows = {tuple(line.split("\t")[:2]) for line in text.splitlines()[1:] if not line.startswith(("#", "spun\t"))}
+    for pair in [("arsenic", "as"), ("astatine", "at"), ("helium", "he"), ("indium", "in"), ("nobelium", "no")]:
+        assert pair in rows
+    # only symbols of elements and units: no ordinary synonym of a function word ("later" -> "after")
+    assert all(o in build.FUNCTION_WORDS and o != "i" for _s, o in rows) and ("later", "after") not in rows
+
+
 def test_curated_source_expands_to_committed_phrases():
     pytest.importorskip("lemminflect")
     build = load_script()

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 __all__ = ["Config", "TABLE_NAMES", "DEFAULT_TABLES", "SCORER_NAMES", "DOMAIN_NAMES", "resolve_config"]
 
 #: Tables shipped in ``wordlists/`` that ``Config.tables`` may name.
-TABLE_NAMES = ("phrases", "thesaurus", "tortured", "family")
+TABLE_NAMES = ("phrases", "thesaurus", "tortured", "family", "wordsalad")
 #: The tables used unless ``Config.tables`` says otherwise.
-DEFAULT_TABLES = ("phrases", "family", "thesaurus")
+DEFAULT_TABLES = ("phrases", "family", "wordsalad", "thesaurus")
 #: Context scorers that ``Config.scorer`` may name.
 SCORER_NAMES = ("trigram", "bigram")
 #: What ``Config.domains`` may name.
@@ -50,8 +50,9 @@ class Config:
     tables:
         which shipped tables propose candidates: any of ``"phrases"`` (curated spinner
         phrases), ``"family"`` (the dominant spinner family's dictionary: word pairs and counts
-        derived from real spun news pages), ``"thesaurus"`` (reverse synonyms generated from
-        Moby) and ``"tortured"``
+        derived from real spun news pages), ``"wordsalad"`` (function words a word-salad spinner
+        writes as the chemical element or unit they are the symbol of: "arsenic" for "as", from
+        WordNet), ``"thesaurus"`` (reverse synonyms generated from Moby) and ``"tortured"``
         (tortured phrases found in science papers, from the Problematic Paper Screener; not used
         by default, add it for scholarly text: ``tables=("tortured", "phrases")``).
     scorer:

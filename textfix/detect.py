@@ -128,6 +128,9 @@ class Evidence:
     # P(the quoted text is spun as the body is): the prior QUOTES_SPUN_PRIOR, moved by the quotes'
     # own matches (quote_belief); decoding multiplies a quoted phrase's prior by it
     quote_belief: float = 0.0
+    # per table, the log10 likelihood ratio of its body sites at the table's fitted rate (before
+    # the EVIDENCE_SITES cap and the density scaling)
+    table_llrs: dict[str, float] = field(default_factory=dict)
 
 
 def _logistic(z: float) -> float:
@@ -237,6 +240,7 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     # the spinner replaces a curated phrase far more often than a word with a thesaurus entry, so
     # each table gets its own rate; the evidence adds up
     table_rates: dict[str, float] = {}
+    table_llrs: dict[str, float] = {}
     llr = 0.0
     for table in sorted({s.table for s in sites}):
         group = [s for s in sites if s.region == "body" and s.table == table]
@@ -246,6 +250,7 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
             weights = [s.stands_for for s in group]
         t_rate, t_llr = estimate_rate([s.gain for s in group], weights)
         table_rates[table] = t_rate
+        table_llrs[table] = t_llr
         # a long text with a slight, systematic preference of the model (a manual: "methods" ->
         # "systems" everywhere) must not add up to certainty: at most EVIDENCE_SITES sites' worth
         weight = sum(s.stands_for for s in group)
@@ -291,4 +296,5 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
             notes.append(f"capitalised words look spun too (estimated spin rate {n_rate:.0%}, {rate:.0%} "
                          "elsewhere): names were not protected")
     return Evidence(n_body, body_s, tells, n_quote, quote_s, n_name, name_s, score, lift_q, lift_n,
-                    tuple(notes), rate, llr, table_rates, edit_score, *dense, quote_belief=belief)
+                    tuple(notes), rate, llr, table_rates, edit_score, *dense, quote_belief=belief,
+                    table_llrs=table_llrs)

@@ -88,14 +88,16 @@ VERDICT_CLIP = 3.0
 #: how far a table's weights are trusted as the spinner's channel probability
 #: (family: 1.0, measured with benchmarks/real.py leave-one-site-out against 0.5 at 1be036f: 50.3%
 #: of the spinner's word errors removed against 46.1%, new errors 1.88% against 1.63%)
-TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0, "family": 1.0, "profile": 1.0}
+TABLE_TRUST = {"phrases": 1.0, "thesaurus": 0.5, "tortured": 1.0, "family": 1.0, "wordsalad": 1.0, "profile": 1.0}
 #: share of the unigram frequency gap taken out of a non-thesaurus table's decoding prior (the
 #: thesaurus's is FREQ_DISCOUNT; 1.0 = pure association): the n-gram model prefers common words, so
 #: "the retailer" became "the store" on real pages where it was the page's own word
 #: (benchmarks/real.py, leave-one-site-out, removed / new errors: 0, 0.35, 0.7 gave 51.7% / 1.85%,
 #: 50.9% / 1.73%, 50.1% / 1.58% at 1be036f's settings; at 778af03's, 0.7 gave 52.0% / 1.45% and 1.0
 #: 50.3% / 1.28%, retailer -> store 26 -> 10 new errors)
-TABLE_FREQ_DISCOUNT = {"family": 1.0}
+#: The word-salad table's too ("for helium utilized" -> "for he utilized" on a real Party City page
+#: was the gap between "he" and "helium"; with it, 0 edits outside the two word-salad pages)
+TABLE_FREQ_DISCOUNT = {"family": 1.0, "wordsalad": 1.0}
 #: a table's confidences are raised to this power. The thesaurus lists the word a spinner replaced
 #: for only part of its outputs, and an n-gram model over-rates common words, so the raw posterior
 #: over-states how often a thesaurus edit is right: measured on the non-circular mythes benchmark
@@ -161,6 +163,12 @@ EVIDENCE_MIN_WEIGHT = 0.9
 #: The prior as the weight alone, the document's spin score x weight, restored more (53.9%) but
 #: fired family rows on text spun by other spinners: mythes untouched words changed 0.83% -> 1.38%
 CHANNEL_TABLES = frozenset({"family"})
+#: tables of one spinner that is not the common one: a document's rate for such a table counts only
+#: as far as the document is that spinner's, P = its prior here, moved by the table's own sites
+#: (Evidence.table_llrs). Word salad: 2 of the 228 spun pages of the real-spun corpus. One
+#: element name on a page of another spinner ("helium" in a story about party balloons) is
+#: then not read as the word-salad spinner's "he" (benchmarks/real.py; RESULTS.md "Session 7")
+SPINNER_PRIORS = {"wordsalad": 2 / 228}
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
@@ -543,7 +551,13 @@ class _Doc:
             return min(RATE_SPUN, max(RATE_CLEAN, 1.0 / (1.0 + 10.0 ** -x)))
         # log-linear between the clean rate and the document's estimated rate, by spin score:
         # a doubtful document stays cautious
-        return self._gated(self.decode_rates.get(table, self.evidence.rate))
+        r = self._gated(self.decode_rates.get(table, self.evidence.rate))
+        prior = SPINNER_PRIORS.get(table)
+        if prior is not None:
+            # the table is one spinner's: its rate counts as far as the document is that spinner's
+            x = math.log10(prior / (1.0 - prior)) + self.evidence.table_llrs.get(table, 0.0)
+            r *= 1.0 / (1.0 + 10.0 ** -max(-30.0, min(30.0, x)))
+        return r
 
     def _gated(self, est: float) -> float:
         s = self.evidence.edit_score
