@@ -294,7 +294,7 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
         if belief >= 0.5 and quote:
             lift_q = True
             notes.append(f"quoted text looks spun too (P = {belief:.2f} that it was spun as the rest was): "
-                         "quotes were not protected")
+                         "quoted phrases were weighed like the rest")
         if n_llr > LIFT_LLR and n_rate >= LIFT_SHARE * rate:
             lift_n = True
             notes.append(f"capitalised words look spun too (estimated spin rate {n_rate:.0%}, {rate:.0%} "

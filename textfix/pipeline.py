@@ -617,6 +617,13 @@ class _Doc:
             edits.extend(self._decode(usable))
             edits.extend(self._numerals(edits, quotes, names))
         edits.sort(key=lambda e: e.start)
+        if edits and not self.evidence.lift_quotes and self.quote_factor < 1.0:
+            quoted = {t.start for t in toks if t.in_quote}
+            n = sum(1 for e in edits if e.start in quoted)
+            if n:
+                self.evidence = dataclasses.replace(self.evidence, notes=(
+                    *self.evidence.notes, f"{n} quoted {'phrase' if n == 1 else 'phrases'} restored: the quotes "
+                    f"may have been spun as well (P = {self.quote_factor:.2f}), and the context was clear"))
         return edits
 
     def _spun_names(self, ok: list[bool], quotes: bool) -> list[Match]:
