@@ -229,7 +229,8 @@ def quote_belief(quote: Sequence[Site], rates: dict[str, float], rate: float) ->
 
 def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[Site],
              *, adaptive: bool, fluency: tuple[int, float] = (0, 0.0), channel: float | None = None) -> Evidence:
-    """Evidence from the table matches of a document (each distinct spun phrase counted once)."""
+    """Evidence from the table matches of a document (each distinct spun phrase counted once, or
+    per occurrence for PER_OCCURRENCE_TABLES)."""
     sites = distinct_sites(sites)
     body = [s.gain for s in sites if s.region == "body"]
     quote = [s.gain for s in sites if s.region == "quote"]
@@ -280,7 +281,8 @@ def evaluate(text: str, n_body: int, n_quote: int, n_name: int, sites: Sequence[
     edit_score = _score(llr + max(-FLUENCY_EDIT_CAP, min(fluency_term, FLUENCY_EDIT_CAP)), tells * sparse)
     llr += fluency_term
     score = _score(llr, tells * sparse)
-    dense = (_score(dense_llr + dense_fluency, tells), _score(dense_llr + min(dense_fluency, FLUENCY_EDIT_CAP), tells))
+    dense = (_score(dense_llr + dense_fluency, tells),
+             _score(dense_llr + max(-FLUENCY_EDIT_CAP, min(dense_fluency, FLUENCY_EDIT_CAP)), tells))
     notes: list[str] = []
     if score >= 0.5 and edit_score < 0.5:
         notes.append(f"the text reads unlike news to the language model (spin score {score:.2f}), but its table "
