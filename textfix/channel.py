@@ -318,6 +318,28 @@ class _Context:
         uni = sc.unigram
         return a - FREQ_DISCOUNT * sum(uni(w) for w in ov) - b
 
+    def gains(self, ctxs: Iterable[tuple], s: str, o: tuple[str, ...]) -> list[float]:
+        """``gain(ctx, s, o)`` for each context where it is not None, in order (the original's
+        vocabulary forms and frequency discount computed once for all the contexts)."""
+        vf = self.vf
+        ov = tuple(vf(w) for w in o)
+        if any(w is None for w in ov):
+            return []
+        sc = self.sc
+        uni = sc.unigram
+        pen = FREQ_DISCOUNT * sum(uni(w) for w in ov)
+        score = sc.score
+        setup = self._setup
+        out = []
+        for ctx in ctxs:
+            base = setup(ctx, s)
+            if base is None:
+                continue
+            p2, p1, rv, eos, b = base
+            a, _, _ = score((*ov, *rv), p2, p1, eos)
+            out.append(a - pen - b)
+        return out
+
 
 def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], str]]:
     from .tables import load_table
@@ -423,7 +445,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     #    prefers common synonyms anywhere, and only a gain beyond that is evidence
     ev: dict[tuple[str, tuple[str, ...]], tuple[float, float, int]] = {}
     for (s, o), src in pairs.items():
-        gs = [g for g in (ctxm.gain(x, s, o) for x in counts.contexts.get(s, ())) if g is not None]
+        gs = ctxm.gains(counts.contexts.get(s, ()), s, o)
         if gs:
             ev[(s, o)] = (missing(o) + fit(s, o), sum(gs) / len(gs), len(gs))
     null = []
@@ -433,7 +455,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         if not (NATIVE[0] * E(s) <= n <= NATIVE[1] * E(s)):
             continue
         for o, _ in _candidates(s, sources)[:2]:
-            null.extend(g for g in (ctxm.gain(x, s, o) for x in counts.contexts.get(s, ())[:3]) if g is not None)
+            null.extend(ctxm.gains(counts.contexts.get(s, ())[:3], s, o))
     if len(null) >= 30:
         mu0 = sum(null) / len(null)
         sd = max(0.3, math.sqrt(sum((g - mu0) ** 2 for g in null) / (len(null) - 1)))
@@ -525,6 +547,26 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     if prior is not None:
         profile = _with_prior(profile, prior)
     return profile
+
+
+def prepare(scorer: str = "trigram", sources: Sequence[str] | None = None) -> None:
+    """Load what :func:`estimate` reads besides the counts (wordfreq's lists, the language model,
+    the candidate tables), so that a driver can do it while its workers count (see
+    :func:`textfix.dask.learn`). Optional: estimate loads them on first use."""
+    from wordfreq import get_frequency_dict, word_frequency
+
+    from .scoring import get_scorer
+    from .tables import load_table
+
+    get_frequency_dict("en")
+    word_frequency("the", "en")
+    for n in (1_000, 50_000, 1_000_000):
+        _expected_words(n)
+    get_scorer(scorer)
+    names = {"phrases": "phrases", "family": "family", "moby": "thesaurus"}
+    for src in (DEFAULT_SOURCES if sources is None else sources):
+        if src in names:
+            load_table(names[src])
 
 
 def _expected_words(n_words: int) -> list[str]:
