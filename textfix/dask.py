@@ -4,11 +4,14 @@ for one machine, with the same results as the command line.
 * :func:`learn` is a map and a reduce: each partition's texts are counted into a
   :class:`textfix.channel.Counts` (on the workers), the partitions' counts are added up in the
   collection's order (``Counts`` merge; in order, the sum is exactly what one process counting
-  every text in turn gets), and the profile is estimated once, here, from the total.
+  every text in turn gets), and the profile is estimated once, here, from the total (this
+  process loads what the estimate reads while the workers count).
 * :func:`clean` restores every text on the workers, with a profile (learned, or loaded) that is
   sent to each worker once (one key of the graph), not once per task or record. textfix's tables
   and language model load on first use in each worker process and stay loaded, so a worker pays
-  for them once.
+  for them once. Each partition is restored as a few tasks (``pieces``: contiguous runs of about
+  equal text length, put back together in order), so that a collection of few big partitions
+  keeps every worker busy to the end; the partitions returned are the collection's.
 
 Collections:
 
