@@ -192,7 +192,7 @@ def _workers() -> int:
     try:
         from distributed import get_client
 
-        n = len(get_client().scheduler_info(n_workers=-1)["workers"])
+        n = len(get_client().nthreads())  # worker address -> threads
     except Exception:  # noqa: BLE001 - no distributed client: a local scheduler
         n = 0
     return n if n > 0 else (os.cpu_count() or 1)
