@@ -129,6 +129,9 @@ def bench_dask(args: argparse.Namespace) -> int:
             profile.save(OUT / f"dask-{k}.tsv")
             same_out = "".join(lines).encode("utf-8") == (out / src.name).read_bytes()
             same_prof = (OUT / f"dask-{k}.tsv").read_bytes() == (OUT / f"cli-{k}.tsv").read_bytes()
+            if not same_out:  # kept to be looked at, beside the CLI's cli-K/
+                (OUT / f"dask-{k}.jsonl").write_text("".join(lines), encoding="utf-8")
+                (out / src.name).replace(OUT / f"cli-{k}-differs.jsonl")
             b_wall = learn_s + clean_s
             row = {"cli_s": a_wall, "dask_s": b_wall, "learn_s": learn_s, "clean_s": clean_s,
                    "partitions": bag.npartitions, "same_output": same_out, "same_profile": same_prof,
