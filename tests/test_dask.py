@@ -117,3 +117,49 @@ def test_a_dataframe_column(client):
     assert got["text"].tolist() == [textfix.restore(t, profile=profile) for t in texts]
     assert got["id"].tolist() == frame["id"].tolist() and got["site"].tolist() == frame["site"].tolist()
     assert list(got.columns) == list(frame.columns)
+
+
+def test_partitions_restored_in_pieces_as_whole(client, dump):
+    """A partition restored as several tasks (pieces of about equal text length, put back in
+    order) gives the same partitions with the same contents as one task per partition."""
+    bag = db.read_text(str(dump), blocksize=10_000)
+    profile = tdask.learn(bag, jsonl=True)
+    whole = tdask.clean(bag, jsonl=True, profile=profile, pieces=1)
+    assert whole.npartitions == bag.npartitions
+    want = whole.to_delayed()
+    for pieces in (None, 3, len(RECORDS) + 2):  # the default (several per partition here), more pieces than lines
+        split = tdask.clean(bag, jsonl=True, profile=profile, pieces=pieces)
+        assert split.npartitions == bag.npartitions
+        assert [p.compute() for p in split.to_delayed()] == [p.compute() for p in want]
+    texts = [r["text"] for r in RECORDS]
+    got = tdask.clean(db.from_sequence(texts, npartitions=2), profile=profile, pieces=4).compute()
+    assert got == [textfix.restore(t, profile=profile) for t in texts]
+    with pytest.raises(ValueError):
+        tdask.clean(bag, pieces=0)
+
+
+def test_a_dataframe_in_pieces(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    frame = pd.DataFrame(RECORDS)
+    ddf = dd.from_pandas(frame, npartitions=2)
+    profile = tdask.learn(ddf, field="text")
+    got = tdask.clean(ddf, field="text", profile=profile, pieces=3)
+    assert got.npartitions == ddf.npartitions
+    got = got.compute()
+    assert got["text"].tolist() == [textfix.restore(t, profile=profile) for t in frame["text"]]
+    assert got.index.tolist() == frame.index.tolist() and list(got.columns) == list(frame.columns)
+
+
+def test_pieces_of_about_equal_length():
+    from textfix.dask import _bounds
+
+    assert _bounds([5] * 7, 3) == [(0, 2), (2, 5), (5, 7)]
+    assert _bounds([1, 1, 1, 100], 2) == [(0, 3), (3, 4)]  # a long text alone
+    assert _bounds([1, 1], 3) == [(0, 1), (1, 1), (1, 2)]  # fewer items than pieces: some empty
+    assert _bounds([], 2) == [(0, 0), (0, 0)]
+    for weights in ([3, 9, 1, 1, 7, 2, 2, 8], [0, 0, 4], [10]):
+        for n in (1, 2, 3, 5):
+            b = _bounds(weights, n)
+            assert len(b) == n and b[0][0] == 0 and b[-1][1] == len(weights)
+            assert all(x[1] == y[0] and x[0] <= x[1] for x, y in zip(b, b[1:]))

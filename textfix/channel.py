@@ -205,6 +205,13 @@ def _nb_log(c: int, mean: float, k: float) -> float:
             + c * math.log(mean / (k + mean)) if mean > 0 else (0.0 if c == 0 else -50.0))
 
 
+def _nb_log_at(a: float, c: int, mean: float, k: float) -> float:
+    """``_nb_log(c, mean, k)`` given its first terms ``a = lgamma(c + k) - lgamma(k) - lgamma(c +
+    1)`` (the same operations in the same order: the same float)."""
+    return a + k * math.log(k / (k + mean)) + c * math.log(mean / (k + mean)) if mean > 0 else \
+        (0.0 if c == 0 else -50.0)
+
+
 def _pois_log(c: int, mean: float) -> float:
     mean = max(mean, 1e-9)
     return c * math.log(mean) - mean - math.lgamma(c + 1)
@@ -221,10 +228,16 @@ def _replaced_log(c: int, e: float, eps: float, k: float) -> float:
     return m + math.log(sum(math.exp(t - m) for t in terms) / len(terms))
 
 
-def _missing(c: int, e: float, eps: float, k: float) -> float:
+def _missing(c: int, e: float, eps: float, k: float, a: float | None = None) -> float:
     """log10 LR of a body count ``c`` (expected ``e`` in clean text) under "the spinner replaces
-    this word" against "normal" (negative binomial of mean e)."""
-    llr = (_replaced_log(c, e, eps, k) - _nb_log(c, e, k)) / _LN10
+    this word" against "normal" (negative binomial of mean e). ``a``: the count's lgamma terms
+    (see _nb_log_at), when the caller keeps them; the result is the same."""
+    if a is None:
+        llr = (_replaced_log(c, e, eps, k) - _nb_log(c, e, k)) / _LN10
+    else:  # _replaced_log and _nb_log, their four lgamma sums computed once
+        terms = [_nb_log_at(a, c, max(sv * e, 1e-9), k) for sv in (eps, *SURVIVALS)]
+        m = max(terms)
+        llr = (m + math.log(sum(math.exp(t - m) for t in terms) / len(terms)) - _nb_log_at(a, c, e, k)) / _LN10
     return max(MISSING_CLIP[0], min(MISSING_CLIP[1], llr))
 
 
@@ -282,6 +295,7 @@ class _Context:
         self.sc = scorer
         self.vf = scorer.vocab_form
         self._spun: dict[tuple, tuple | None] = {}
+        self._bases: dict[str, tuple[list[tuple], list[tuple | None]]] = {}
 
     def _setup(self, ctx: tuple, s: str) -> tuple | None:
         key = (id(ctx), s)
@@ -317,6 +331,34 @@ class _Context:
         a, _, _ = sc.score((*ov, *rv), p2, p1, eos)
         uni = sc.unigram
         return a - FREQ_DISCOUNT * sum(uni(w) for w in ov) - b
+
+    def gains(self, ctxs: list[tuple], s: str, o: tuple[str, ...], limit: int | None = None) -> list[float]:
+        """``gain(ctx, s, o)`` for each of the (first ``limit``) contexts ``ctxs`` of ``s`` where it
+        is not None, in order: the same numbers, with the spun word's setup in its contexts kept
+        per word and the original's vocabulary forms and frequency discount computed once."""
+        vf = self.vf
+        ov = tuple(vf(w) for w in o)
+        if any(w is None for w in ov):
+            return []
+        hit = self._bases.get(s)
+        if hit is None or hit[0] is not ctxs:
+            hit = self._bases[s] = (ctxs, [])
+        want = len(ctxs) if limit is None else min(limit, len(ctxs))
+        bases = hit[1]
+        if len(bases) < want:  # set up as far as asked (the null gains look at 3 contexts of a word)
+            bases.extend(self._setup(ctx, s) for ctx in ctxs[len(bases):want])
+        sc = self.sc
+        uni = sc.unigram
+        pen = FREQ_DISCOUNT * sum(uni(w) for w in ov)
+        score = sc.score
+        out = []
+        for base in (bases if want == len(bases) else bases[:want]):
+            if base is None:
+                continue
+            p2, p1, rv, eos, b = base
+            a, _, _ = score((*ov, *rv), p2, p1, eos)
+            out.append(a - pen - b)
+        return out
 
 
 def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], str]]:
@@ -371,6 +413,8 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         # clean: news is far from wordfreq's mix for many words, "said" five times over)
         pi, eps, k = 0.05, 0.01, 0.5
 
+    lgk: dict[int, float] = {}  # a count's lgamma terms under the fitted dispersion
+
     def missing(o: tuple[str, ...]) -> float:
         if len(o) != 1:
             return 0.0
@@ -379,7 +423,11 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         # wordfreq's rate, which counts every case
         if e <= 0 or counts.names.get(o[0], 0) > NAME_SHARE * e:
             return 0.0
-        return _missing(c.get(o[0], 0), e, eps, k)
+        n = c.get(o[0], 0)
+        a = lgk.get(n)
+        if a is None:
+            a = lgk[n] = math.lgamma(n + k) - math.lgamma(k) - math.lgamma(n + 1)
+        return _missing(n, e, eps, k, a)
 
     def fit(s: str, o: tuple[str, ...]) -> float:
         """log10: how much worse the original's expectation explains the spun word's excess
@@ -423,7 +471,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     #    prefers common synonyms anywhere, and only a gain beyond that is evidence
     ev: dict[tuple[str, tuple[str, ...]], tuple[float, float, int]] = {}
     for (s, o), src in pairs.items():
-        gs = [g for g in (ctxm.gain(x, s, o) for x in counts.contexts.get(s, ())) if g is not None]
+        gs = ctxm.gains(counts.contexts.get(s, ()), s, o)
         if gs:
             ev[(s, o)] = (missing(o) + fit(s, o), sum(gs) / len(gs), len(gs))
     null = []
@@ -433,7 +481,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         if not (NATIVE[0] * E(s) <= n <= NATIVE[1] * E(s)):
             continue
         for o, _ in _candidates(s, sources)[:2]:
-            null.extend(g for g in (ctxm.gain(x, s, o) for x in counts.contexts.get(s, ())[:3]) if g is not None)
+            null.extend(ctxm.gains(counts.contexts.get(s, ()), s, o, 3))
     if len(null) >= 30:
         mu0 = sum(null) / len(null)
         sd = max(0.3, math.sqrt(sum((g - mu0) ** 2 for g in null) / (len(null) - 1)))
@@ -525,6 +573,26 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     if prior is not None:
         profile = _with_prior(profile, prior)
     return profile
+
+
+def prepare(scorer: str = "trigram", sources: Sequence[str] | None = None) -> None:
+    """Load what :func:`estimate` reads besides the counts (wordfreq's lists, the language model,
+    the candidate tables), so that a driver can do it while its workers count (see
+    :func:`textfix.dask.learn`). Optional: estimate loads them on first use."""
+    from wordfreq import get_frequency_dict, word_frequency
+
+    from .scoring import get_scorer
+    from .tables import load_table
+
+    get_frequency_dict("en")
+    word_frequency("the", "en")
+    for n in (1_000, 50_000, 1_000_000):
+        _expected_words(n)
+    get_scorer(scorer)
+    names = {"phrases": "phrases", "family": "family", "moby": "thesaurus"}
+    for src in (DEFAULT_SOURCES if sources is None else sources):
+        if src in names:
+            load_table(names[src])
 
 
 def _expected_words(n_words: int) -> list[str]:
