@@ -439,6 +439,43 @@ def thesaurus_comments(st: ThesaurusSettings | None = None) -> list[str]:
     ]
 
 
+def wordnet_nouns(folder: Path = WORDNET_DIR) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """WordNet 3.0's noun synsets (``data.noun``): offset -> its lemmas (lower case), and offset ->
+    its hyponyms (the synsets whose hypernym, or instance hypernym, it is)."""
+    data = folder / "data.noun"
+    if not data.is_file():
+        raise SystemExit(f"WordNet 3.0 not found in {folder} (Debian: apt-get install wordnet-base; or set "
+                         "TEXTFIX_WORDNET to a folder with data.noun and index.noun): the thesaurus build needs "
+                         "it to leave out unit-for-unit pairs, and the wordsalad table is read from it")
+    words_of: dict[str, list[str]] = {}
+    hyponyms: dict[str, set[str]] = collections.defaultdict(set)
+    with open(data, encoding="latin-1") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue  # the licence header
+            f = line.split(" | ", 1)[0].split(" ")
+            n = int(f[3], 16)
+            words_of[f[0]] = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).lower() for i in range(n)]
+            k = 4 + 2 * n
+            for i in range(int(f[k])):
+                sym, target, pos = f[k + 1 + 4 * i], f[k + 2 + 4 * i], f[k + 3 + 4 * i]
+                if sym in ("@", "@i") and pos == "n":
+                    hyponyms[target].add(f[0])
+    return words_of, hyponyms
+
+
+def descendants(hyponyms: dict[str, set[str]], roots: Iterable[str]) -> set[str]:
+    """Every synset below ``roots`` by hyponym links (a root itself only if it is below another)."""
+    below: set[str] = set()
+    todo = list(roots)
+    while todo:
+        for h in hyponyms.get(todo.pop(), ()):
+            if h not in below:
+                below.add(h)
+                todo.append(h)
+    return below
+
+
 class Units:
     """WordNet 3.0 nouns whose first (commonest) sense is a unit of measurement, a unit of time or a
     whole number, a descendant of ``unit_of_measurement``, ``time_unit`` or ``integer`` by hypernym
@@ -456,29 +493,9 @@ class Units:
             raise SystemExit(f"WordNet 3.0 not found in {folder} (Debian: apt-get install wordnet-base; or set "
                              "TEXTFIX_WORDNET to a folder with data.noun and index.noun): the thesaurus build "
                              "needs it to leave out unit-for-unit pairs")
-        hyponyms: dict[str, set[str]] = collections.defaultdict(set)
-        roots = []
-        with open(data, encoding="latin-1") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue  # the licence header
-                f = line.split(" ")
-                n = int(f[3], 16)
-                words = [f[4 + 2 * i].lower() for i in range(n)]
-                k = 4 + 2 * n
-                for i in range(int(f[k])):
-                    sym, target, pos = f[k + 1 + 4 * i], f[k + 2 + 4 * i], f[k + 3 + 4 * i]
-                    if sym in ("@", "@i") and pos == "n":
-                        hyponyms[target].add(f[0])
-                if any(r in words for r in self.ROOT_LEMMAS):
-                    roots.append(f[0])
-        below: set[str] = set()
-        todo = list(roots)
-        while todo:
-            for h in hyponyms.get(todo.pop(), ()):
-                if h not in below:
-                    below.add(h)
-                    todo.append(h)
+        words_of, hyponyms = wordnet_nouns(folder)
+        roots = [o for o, words in words_of.items() if any(r in words for r in self.ROOT_LEMMAS)]
+        below = descendants(hyponyms, roots)
         self.synsets: dict[str, frozenset[str]] = {}
         self.first: dict[str, str] = {}
         self.first_is_unit: set[str] = set()
@@ -968,41 +985,13 @@ WORDSALAD_COMMENTS = [
 
 def build_wordsalad(folder: Path = WORDNET_DIR) -> str:
     """wordsalad.tsv from WordNet's noun synsets (see WORDSALAD_HEADERS)."""
-    data = folder / "data.noun"
-    if not data.is_file():
-        raise SystemExit(f"WordNet 3.0 not found in {folder} (Debian: apt-get install wordnet-base; or set "
-                         "TEXTFIX_WORDNET): the wordsalad table is read from it")
-    words_of: dict[str, list[str]] = {}
-    hypernyms: dict[str, set[str]] = collections.defaultdict(set)
-    with open(data, encoding="latin-1") as fh:
-        for line in fh:
-            if line.startswith("  "):
-                continue
-            f = line.split(" | ", 1)[0].split(" ")
-            n = int(f[3], 16)
-            words_of[f[0]] = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).lower() for i in range(n)]
-            k = 4 + 2 * n
-            for i in range(int(f[k])):
-                sym, target, pos = f[k + 1 + 4 * i], f[k + 2 + 4 * i], f[k + 3 + 4 * i]
-                if sym in ("@", "@i") and pos == "n":
-                    hypernyms[f[0]].add(target)
+    words_of, hyponyms = wordnet_nouns(folder)
     roots = {o for o, ws in words_of.items() if "chemical_element" in ws or "unit_of_measurement" in ws}
-
-    def symbol_synset(offset: str) -> bool:
-        todo, seen = [offset], set()
-        while todo:
-            o = todo.pop()
-            if o in roots:
-                return True
-            for h in hypernyms.get(o, ()):
-                if h not in seen:
-                    seen.add(h)
-                    todo.append(h)
-        return False
+    symbol_synsets = roots | descendants(hyponyms, roots)
     originals: dict[str, set[str]] = collections.defaultdict(set)
     for offset, ws in words_of.items():
         symbols = set(ws) & FUNCTION_WORDS - {"i"}
-        if symbols and symbol_synset(offset):
+        if symbols and offset in symbol_synsets:
             for w in ws:
                 if w.isalpha() and w not in FUNCTION_WORDS:
                     originals[w].update(symbols)

@@ -105,12 +105,16 @@ def test_bags_of_texts_and_records(client, tmp_path):
         [textfix.restore(t) for t in CLEAN + PAGES[:2]]
 
 
-def test_a_dataframe_column(client):
+def _records_frame(npartitions: int):  # noqa: ANN202 - (pandas frame, its dask frame, learned profile)
     pd = pytest.importorskip("pandas")
     dd = pytest.importorskip("dask.dataframe")
     frame = pd.DataFrame(RECORDS)
-    ddf = dd.from_pandas(frame, npartitions=4)
-    profile = tdask.learn(ddf, field="text")
+    ddf = dd.from_pandas(frame, npartitions=npartitions)
+    return frame, ddf, tdask.learn(ddf, field="text")
+
+
+def test_a_dataframe_column(client):
+    frame, ddf, profile = _records_frame(4)
     texts = frame["text"].tolist()
     assert [(e.spun, e.original) for e in profile] == [(e.spun, e.original) for e in textfix.learn(texts)]
     got = tdask.clean(ddf, field="text", profile=profile).compute()
@@ -139,11 +143,7 @@ def test_partitions_restored_in_pieces_as_whole(client, dump):
 
 
 def test_a_dataframe_in_pieces(client):
-    pd = pytest.importorskip("pandas")
-    dd = pytest.importorskip("dask.dataframe")
-    frame = pd.DataFrame(RECORDS)
-    ddf = dd.from_pandas(frame, npartitions=2)
-    profile = tdask.learn(ddf, field="text")
+    frame, ddf, profile = _records_frame(2)
     got = tdask.clean(ddf, field="text", profile=profile, pieces=3)
     assert got.npartitions == ddf.npartitions
     got = got.compute()

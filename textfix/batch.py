@@ -248,23 +248,16 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     try:
         fp = _open_input(job, stdin)
         # an input file stays open (and, --in-place, locked) until it is replaced
-        def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
-            return textfix.explain(text, **kw)
-
-        if job.profiles is not None:
-            from .groups import load_groups
-
-            groups = load_groups(job.profiles)
-
-            def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
-                return textfix.explain(text, profile=groups.get(group), **kw)
-        elif job.profile is not None:
-            profile = load_profile(job.profile)
-
-            def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
-                return textfix.explain(text, profile=profile, **kw)
+        profile_of = _profile_source(job)
         if job.scores_only:
-            explain = _scores_only(explain, job)
+            from .edits import Explanation
+
+            def explain(text: str, group: str | None = None, **kw: object) -> Explanation:
+                # spin_score alone: the document's score, no edits, the text unchanged
+                return Explanation(text, (), float(textfix.spin_score(text, profile=profile_of(group), **kw)))  # type: ignore[arg-type]
+        else:
+            def explain(text: str, group: str | None = None, **kw: object):  # noqa: ANN202
+                return textfix.explain(text, profile=profile_of(group), **kw)  # type: ignore[arg-type]
         writer = _process(job, fp, result, spool, sink, explain)
         if writer is not None:
             if result.changed or not job.only_if_changed:
@@ -304,23 +297,15 @@ def run_job(job: Job, *, stdin: BinaryIO | None = None, sink: BinaryIO | None = 
     return result
 
 
-def _scores_only(explain_fn: Callable[..., object], job: Job) -> Callable[..., object]:
-    """``explain_fn`` as spin_score alone: each document's score, no edits, the text unchanged.
-    The profile (or group profile) ``explain_fn`` would restore with is the one scored with."""
-    import textfix
-    from .edits import Explanation
-
-    profiles = None
+def _profile_source(job: Job) -> Callable[[str | None], object]:
+    """group -> the profile a document of that group is restored (or scored) with: the job's
+    per-group profiles, its one profile, or None (each document judged alone)."""
     if job.profiles is not None:
         from .groups import load_groups
 
-        profiles = load_groups(job.profiles)
+        return load_groups(job.profiles).get
     profile = load_profile(job.profile) if job.profile is not None else None
-
-    def score(text: str, group: str | None = None, **kw: object) -> Explanation:
-        p = profiles.get(group) if profiles is not None else profile
-        return Explanation(text, (), float(textfix.spin_score(text, profile=p, **kw)))  # type: ignore[arg-type]
-    return score
+    return lambda group: profile
 
 
 def _in_place(job: Job) -> bool:

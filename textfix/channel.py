@@ -199,17 +199,22 @@ class Counts:
 _LN10 = math.log(10.0)
 
 
-def _nb_log(c: int, mean: float, k: float) -> float:
-    """ln P(c) under a negative binomial of this mean and dispersion k (variance mean + mean^2/k)."""
-    return (math.lgamma(c + k) - math.lgamma(k) - math.lgamma(c + 1) + k * math.log(k / (k + mean))
-            + c * math.log(mean / (k + mean)) if mean > 0 else (0.0 if c == 0 else -50.0))
+def _nb_head(c: int, k: float) -> float:
+    """The terms of a negative-binomial log probability that depend on the count alone:
+    lgamma(c + k) - lgamma(k) - lgamma(c + 1) (a caller with many means for one count keeps it)."""
+    return math.lgamma(c + k) - math.lgamma(k) - math.lgamma(c + 1)
 
 
 def _nb_log_at(a: float, c: int, mean: float, k: float) -> float:
-    """``_nb_log(c, mean, k)`` given its first terms ``a = lgamma(c + k) - lgamma(k) - lgamma(c +
-    1)`` (the same operations in the same order: the same float)."""
+    """``_nb_log(c, mean, k)`` given ``a = _nb_head(c, k)`` (the same operations in the same order:
+    the same float)."""
     return a + k * math.log(k / (k + mean)) + c * math.log(mean / (k + mean)) if mean > 0 else \
         (0.0 if c == 0 else -50.0)
+
+
+def _nb_log(c: int, mean: float, k: float) -> float:
+    """ln P(c) under a negative binomial of this mean and dispersion k (variance mean + mean^2/k)."""
+    return _nb_log_at(_nb_head(c, k), c, mean, k)
 
 
 def _pois_log(c: int, mean: float) -> float:
@@ -217,27 +222,24 @@ def _pois_log(c: int, mean: float) -> float:
     return c * math.log(mean) - mean - math.lgamma(c + 1)
 
 
-def _replaced_log(c: int, e: float, eps: float, k: float) -> float:
+def _replaced_log(c: int, e: float, eps: float, k: float, a: float | None = None) -> float:
     """ln P(c) for a word of the spinner's dictionary expected ``e`` times in clean text. Its
     survival varies from word to word (on the seed articles the common family kept none of 13
     "said"s, 5 of 10 "war"s and most "in"s; a synthetic spinner keeps the ones it cannot reach,
     in hyphenated words), so survival is a mixture of eps (fitted) and SURVIVALS, each a negative
-    binomial with the normal words' dispersion k."""
-    terms = [_nb_log(c, max(sv * e, 1e-9), k) for sv in (eps, *SURVIVALS)]
+    binomial with the normal words' dispersion k. ``a``: ``_nb_head(c, k)``, if the caller has it."""
+    a = _nb_head(c, k) if a is None else a
+    terms = [_nb_log_at(a, c, max(sv * e, 1e-9), k) for sv in (eps, *SURVIVALS)]
     m = max(terms)
     return m + math.log(sum(math.exp(t - m) for t in terms) / len(terms))
 
 
 def _missing(c: int, e: float, eps: float, k: float, a: float | None = None) -> float:
     """log10 LR of a body count ``c`` (expected ``e`` in clean text) under "the spinner replaces
-    this word" against "normal" (negative binomial of mean e). ``a``: the count's lgamma terms
-    (see _nb_log_at), when the caller keeps them; the result is the same."""
-    if a is None:
-        llr = (_replaced_log(c, e, eps, k) - _nb_log(c, e, k)) / _LN10
-    else:  # _replaced_log and _nb_log, their four lgamma sums computed once
-        terms = [_nb_log_at(a, c, max(sv * e, 1e-9), k) for sv in (eps, *SURVIVALS)]
-        m = max(terms)
-        llr = (m + math.log(sum(math.exp(t - m) for t in terms) / len(terms)) - _nb_log_at(a, c, e, k)) / _LN10
+    this word" against "normal" (negative binomial of mean e). ``a``: ``_nb_head(c, k)``, when
+    the caller keeps it per count; the result is the same."""
+    a = _nb_head(c, k) if a is None else a
+    llr = (_replaced_log(c, e, eps, k, a) - _nb_log_at(a, c, e, k)) / _LN10
     return max(MISSING_CLIP[0], min(MISSING_CLIP[1], llr))
 
 
@@ -318,24 +320,11 @@ class _Context:
         self._spun[key] = None if out is None else (ctx, out)
         return out
 
-    def gain(self, ctx: tuple, s: str, o: tuple[str, ...]) -> float | None:
-        base = self._setup(ctx, s)
-        if base is None:
-            return None
-        vf = self.vf
-        ov = tuple(vf(w) for w in o)
-        if any(w is None for w in ov):
-            return None
-        p2, p1, rv, eos, b = base
-        sc = self.sc
-        a, _, _ = sc.score((*ov, *rv), p2, p1, eos)
-        uni = sc.unigram
-        return a - FREQ_DISCOUNT * sum(uni(w) for w in ov) - b
-
     def gains(self, ctxs: list[tuple], s: str, o: tuple[str, ...], limit: int | None = None) -> list[float]:
-        """``gain(ctx, s, o)`` for each of the (first ``limit``) contexts ``ctxs`` of ``s`` where it
-        is not None, in order: the same numbers, with the spun word's setup in its contexts kept
-        per word and the original's vocabulary forms and frequency discount computed once."""
+        """The gain of the original ``o`` over the spun word ``s`` (log10, the frequency discount
+        taken out) in each of the (first ``limit``) contexts ``ctxs`` of ``s`` where the model
+        knows the words, in order. The spun word's setup in its contexts is kept per word and set
+        up only as far as asked; the original's forms and discount are computed once."""
         vf = self.vf
         ov = tuple(vf(w) for w in o)
         if any(w is None for w in ov):
@@ -426,7 +415,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         n = c.get(o[0], 0)
         a = lgk.get(n)
         if a is None:
-            a = lgk[n] = math.lgamma(n + k) - math.lgamma(k) - math.lgamma(n + 1)
+            a = lgk[n] = _nb_head(n, k)
         return _missing(n, e, eps, k, a)
 
     def fit(s: str, o: tuple[str, ...]) -> float:
@@ -459,9 +448,9 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
             for s in by_sig.get(_signature(o), ()):
                 if s == o or not 0.1 * eo <= c[s] <= 10 * eo + 5:
                     continue
-                g = ctxm.gain(counts.contexts[s][0], s, (o,))
-                if g is not None:
-                    quick.append((g, s))
+                g = ctxm.gains(counts.contexts[s], s, (o,), 1)  # its first context
+                if g:
+                    quick.append((g[0], s))
             quick.sort(reverse=True)
             for _, s in quick[:CONTEXT_TOP]:
                 pairs.setdefault((s, (o,)), "context")

@@ -1112,7 +1112,7 @@ def _summary(con: _Console, stats: _Stats, args: argparse.Namespace, command: st
         head = f"{_plural(stats.files, 'file')} scanned, {stats.spun} look spun"
         if stats.records:
             head += f" ({stats.spun_records} of {_plural(stats.records, 'record')})"
-        if not getattr(args, "scores_only", False):
+        if not args.scores_only:
             head += f", {_plural(stats.edits, 'suspected phrase')}"
     else:
         reporting = args.check or args.diff or args.jsonl

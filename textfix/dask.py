@@ -199,6 +199,8 @@ def _workers() -> int:
 
 
 def _weight(item: Any, field: str) -> int:
+    """What restoring ``item`` costs, about: its text's length (a record's ``field``, or the
+    item itself), 1 for anything else."""
     value = item.get(field) if isinstance(item, dict) else item
     return len(value) if isinstance(value, str) else 1
 
@@ -227,7 +229,7 @@ def _split(items: Iterable[Any], n: int, field: str) -> tuple[list[Any], ...]:
 
 
 def _split_frame(frame: Any, n: int, field: str) -> tuple[Any, ...]:
-    weights = [len(v) if isinstance(v, str) else 1 for v in frame[field].tolist()]
+    weights = [_weight(v, field) for v in frame[field].tolist()]
     return tuple(frame.iloc[a:b] for a, b in _bounds(weights, n))
 
 
