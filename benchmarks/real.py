@@ -133,7 +133,8 @@ def score_pair(spun: str, original: str, restored: str) -> dict:
     for i1, i2, j1, j2 in blocks:
         js = set(range(j1, j2))
         status = "removed" if js <= ok else "wrong" if js & touched_o else "missed"
-        detail.append((" ".join(S[i1:i2]), " ".join(O[j1:j2]), status))
+        per_word = "".join("r" if j in ok else "w" if j in touched_o else "m" for j in range(j1, j2))
+        detail.append((" ".join(S[i1:i2]), " ".join(O[j1:j2]), status, per_word))
     return {"errors": len(errors), "removed": len(removed), "wrong": len(wrong),
             "missed": len(errors) - len(removed) - len(wrong), "alone": len(alone),
             "new": len(new) + inserted, "quote_words": quote_words, "quote_subs": quote_subs,

@@ -68,6 +68,7 @@ def learn(texts: object, *, prior: Profile | None = None, sources: tuple[str, ..
     """The spinner model of a site: learned from an iterable of texts (one text is a corpus of
     one), streaming. ``prior``: a profile whose entries are kept where the texts have none;
     ``sources``: candidate sources, any of ``"phrases"``, ``"family"``, ``"moby"``,
+    ``"mythes"``, ``"wordnet"`` (the Debian thesauri, when installed: :mod:`textfix.thesauri`),
     ``"context"`` (default: the shipped tables). See :mod:`textfix.channel`."""
     from .channel import learn_texts
     from .config import resolve_config

@@ -47,11 +47,15 @@ MIN_WORDS = 1_000
 #: a spun word seen once is no entry: a dictionary shows itself by repeating (one occurrence is
 #: as likely chance, and its single context says little)
 MIN_SEEN = 2
-#: candidate sources: the shipped tables (curated phrases, the Moby reverse thesaurus) and words
+#: candidate sources: the shipped tables (curated phrases, the family's table, the Moby reverse
+#: thesaurus), the Debian thesauri when installed (MyThes, WordNet: textfix.thesauri) and words
 #: found by context alone (a missing original whose contexts the spun word's contexts fit)
-SOURCES = ("phrases", "family", "moby", "context")
+SOURCES = ("phrases", "family", "moby", "mythes", "wordnet", "context")
 #: the sources used unless named: words found by context alone are not among them (measured on
-#: 300 clean BBC articles: 876 context-only pairs learned, none of them real)
+#: 300 clean BBC articles: 876 context-only pairs learned, none of them real), nor the Debian
+#: thesauri: on the real pages (benchmarks/real.py --learn, each site restored with a profile
+#: learned from the other sites' pages) they took removal from 35.6% to 32.1% (new errors 0.51% ->
+#: 0.50%); on synthetic spinners they add reach (benchmarks/RESULTS.md, issue 10): name them
 DEFAULT_SOURCES = ("phrases", "family", "moby")
 #: contexts kept per word (the first ones seen): enough to judge a pair, bounded memory
 CONTEXTS = 12
@@ -98,7 +102,13 @@ NAME_SHARE = 0.2
 #: phrase rewrites, 300 articles (benchmarks/learn.py): 0.08 made wrong restorations 4.1% -> 7.0%
 #: of the substitutions for 18.6% -> 27.3% removed. The context evidence is over-confident (a
 #: trigram model), so the prior stays at the more cautious 0.02: a wrong fix is worse than a miss
-SOURCE_PRIOR = {"phrases": 0.3, "family": 0.3, "moby": 0.02, "context": 0.002}
+#: The Debian thesauri list six times as many candidates a word as the pruned Moby table (over the
+#: 3,000 commonest words of 100 BBC articles: 68 MyThes and 66 WordNet candidates a listed word,
+#: 11 Moby ones), so each of their pairs gets Moby's prior x 11/68 and 11/66: the same prior mass a
+#: word. Measured (benchmarks/learn.py, 300-article folders, spinner's own thesaurus held out,
+#: removed / wrong / untouched words changed): at 0.02 for both, mythes-r0.2-fixed 35.9 / 5.6 /
+#: 0.62%, moby-r0.2-fixed 12.3 / 3.6 / 0.33%; at these, 34.6 / 6.2 / 0.50% and 16.5 / 4.3 / 0.36%
+SOURCE_PRIOR = {"phrases": 0.3, "family": 0.3, "moby": 0.02, "mythes": 0.0033, "wordnet": 0.0034, "context": 0.002}
 #: words seen NATIVE[0]..NATIVE[1] times their expectation are taken as native, and the gains
 #: of their candidates in (up to) NULL_CONTEXTS of their contexts show what a gain is worth
 NATIVE, NULL_CONTEXTS = (0.5, 1.5), 3_000
@@ -362,6 +372,14 @@ def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], s
             if c.words not in have and len(c.words) <= 2:
                 have.add(c.words)
                 out.append((c.words, src))
+    for src in ("mythes", "wordnet"):
+        if src in sources:
+            from .thesauri import originals
+
+            for o in originals(s, src):
+                if (o,) not in have:
+                    have.add((o,))
+                    out.append(((o,), src))
     return out
 
 
@@ -582,6 +600,10 @@ def prepare(scorer: str = "trigram", sources: Sequence[str] | None = None) -> No
     for src in (DEFAULT_SOURCES if sources is None else sources):
         if src in names:
             load_table(names[src])
+        elif src in ("mythes", "wordnet"):
+            from .thesauri import _links
+
+            _links(src)
 
 
 def _expected_words(n_words: int) -> list[str]:

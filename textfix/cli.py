@@ -366,7 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("-o", "--output", metavar="FILE", required=True,
                     help="where to write the profile (a TSV; - for standard output)")
     lo.add_argument("--sources", metavar="NAMES",
-                    help="comma-separated candidate sources, of phrases, family, moby, context (default: "
+                    help="comma-separated candidate sources, of phrases, family, moby, mythes, wordnet (the Debian "
+                         "thesauri, when installed), context (default: "
                          "phrases,family,moby; context finds originals no table lists, less precisely)")
     lo.add_argument("--top", type=int, default=10, metavar="N",
                     help="substitutions listed in the summary (default 10)")

@@ -738,7 +738,7 @@ class _Doc:
         def freq_gap(m: Match, c: Candidate, table: str) -> float:
             # a profile row learned from a thesaurus link is a thesaurus word the folder vouches
             # for: its n-gram gain gets the same frequency discount
-            if table == "profile" and c.source.endswith("moby"):
+            if table == "profile" and c.source.endswith(("moby", "mythes", "wordnet")):
                 k = FREQ_DISCOUNT
             else:
                 k = FREQ_DISCOUNT if table in DISCOUNTED else TABLE_FREQ_DISCOUNT.get(table, 0.0)

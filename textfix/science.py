@@ -17,14 +17,13 @@ time, never shipped (see ``wordlists/README.md``, *Science terms*):
 
 The candidate originals of a word come from the shipped Moby table (``thesaurus``) and, when
 installed, MyThes (Debian ``mythes-en-us``) and WordNet, in both directions, re-inflected with
-lemminflect. Everything is loaded on first use and the parsed sources are cached like the tables.
+lemminflect (:mod:`textfix.thesauri`). Everything is loaded on first use and the parsed sources are
+cached like the tables.
 """
 from __future__ import annotations
 
 import functools
 import gzip
-import hashlib
-import marshal
 import math
 import os
 import re
@@ -32,13 +31,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from .thesauri import WORDNET_DIR, _cached, _source_stamp
 from .tokens import Token
 
 __all__ = ["Terms", "terms", "domain_evidence", "is_science", "word_candidates", "Finding", "find_unlisted",
            "context_confirmed"]
 
-WORDNET_DIR = Path(os.environ.get("TEXTFIX_WORDNET", "/usr/share/wordnet"))
-MYTHES_DAT = Path(os.environ.get("TEXTFIX_MYTHES", "/usr/share/mythes/th_en_US_v2.dat"))
 FOLDOC_DICT = Path(os.environ.get("TEXTFIX_FOLDOC", "/usr/share/dictd/foldoc.dict.dz"))
 
 #: the longest n-gram counted (tortured phrases of 2-4 words are decided here; longer listed ones
@@ -137,35 +135,6 @@ def _foldoc_text() -> tuple[list[str], list[str]]:
     return heads, entries
 
 
-def _source_stamp(path: Path) -> str:
-    st = path.stat()
-    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
-
-
-def _cached(kind: str, stamp: str, build):  # noqa: ANN001, ANN202
-    """``build()``, cached on disk under ``kind`` and the hash of ``stamp`` (like the tables)."""
-    from .tables import _cache_dir
-
-    cache_dir = _cache_dir()
-    digest = hashlib.sha256(stamp.encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    path = cache_dir / f"science-{kind}-{digest}.marshal" if cache_dir else None
-    if path is not None:
-        try:
-            return marshal.loads(path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-    value = build()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(value))
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    return value
-
-
 def _external_counts() -> tuple[dict[str, int], dict[str, int], tuple[str, ...]]:
     """(text counts, listed terms, source names) of the installed external sources (WordNet,
     FOLDOC); text n-grams of two or more words are kept when seen at least twice."""
@@ -225,124 +194,17 @@ def terms() -> Terms:
     return Terms(counts, listed, ("tortured", *sources))
 
 
-# -- candidate originals of one word -------------------------------------------------------------
-
-def _mythes_links() -> dict[str, str]:
-    """lemma -> space-separated synonyms (single words, both directions), from MyThes."""
-    links: dict[str, set[str]] = {}
-    with MYTHES_DAT.open(encoding="utf-8", errors="replace") as fh:
-        fh.readline()
-        head: str | None = None
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line.startswith("("):
-                w = line.split("|", 1)[0]
-                head = w if w.isalpha() and w.islower() else None
-                continue
-            if head is None:
-                continue
-            for p in line.split("|")[1:]:
-                if p.endswith("(antonym)"):
-                    continue
-                t = p.split(" (", 1)[0].strip()
-                if t.isalpha() and t.islower() and t != head:
-                    links.setdefault(head, set()).add(t)
-                    links.setdefault(t, set()).add(head)
-    return {k: " ".join(sorted(v)) for k, v in links.items()}
-
-
-def _wordnet_links() -> dict[str, str]:
-    """lemma -> synonyms: members of the same synset and of its similar / hypernym synsets."""
-    synsets: dict[tuple[str, str], tuple[list[str], list[tuple[str, str]]]] = {}
-    for pos in ("noun", "verb", "adj", "adv"):
-        with (WORDNET_DIR / f"data.{pos}").open(encoding="latin-1") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split(" | ", 1)[0].split()
-                n = int(f[3], 16)
-                words = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).lower() for i in range(n)]
-                k = 4 + 2 * n
-                ptrs = []
-                for i in range(int(f[k])):
-                    sym, toff, tpos = f[k + 1 + 4 * i:k + 4 + 4 * i]
-                    if sym in ("@", "&"):
-                        ptrs.append((toff, "a" if tpos == "s" else tpos))
-                synsets[(f[0], "a" if f[2] == "s" else f[2])] = (words, ptrs)
-    links: dict[str, set[str]] = {}
-    for words, ptrs in synsets.values():
-        related = set(words)
-        for key in ptrs:
-            tgt = synsets.get(key)
-            if tgt:
-                related.update(tgt[0])
-        related = {w for w in related if w.isalpha()}
-        for w in words:
-            if w.isalpha():
-                for r in related:
-                    if r != w:
-                        links.setdefault(w, set()).add(r)
-                        links.setdefault(r, set()).add(w)
-    return {k: " ".join(sorted(v)) for k, v in links.items()}
-
-
-@functools.cache
-def _links() -> dict[str, str]:
-    parts = []
-    if MYTHES_DAT.is_file():
-        parts.append((MYTHES_DAT, _mythes_links))
-    if (WORDNET_DIR / "data.noun").is_file():
-        parts.append((WORDNET_DIR / "data.noun", _wordnet_links))
-    if not parts:
-        return {}
-    stamp = "|".join(_source_stamp(p) for p, _ in parts) + "|links-v1"
-
-    def build() -> dict[str, str]:
-        merged: dict[str, set[str]] = {}
-        for _, read in parts:
-            for k, v in read().items():
-                merged.setdefault(k, set()).update(v.split(" "))
-        return {k: " ".join(sorted(v)) for k, v in merged.items()}
-
-    return _cached("links", stamp, build)
-
-
-_UPOS = ("NOUN", "VERB", "ADJ", "ADV")
-_BASE_TAGS = frozenset({"NN", "VB", "JJ", "RB", "VBP"})
-
-
 @functools.lru_cache(maxsize=65536)
 def word_candidates(word: str) -> tuple[str, ...]:
     """Words a spinner may have replaced by ``word``, in the same inflection ("woodlands" ->
-    "forests"): the Moby table's originals, then MyThes and WordNet synonyms of its lemmas."""
+    "forests"): the Moby table's originals, then MyThes and WordNet synonyms of its lemmas
+    (:func:`textfix.thesauri.originals` of the merged links)."""
     if word in FUNCTION_WORDS or not word.isalpha():
         return ()
-    from .tables import load_table
+    from .thesauri import originals
 
-    out: dict[str, None] = {}
-    for c in load_table("thesaurus").get((word,)):
-        if len(c.words) == 1:
-            out[c.words[0]] = None
-    links = _links()
-    if links:
-        import lemminflect
-
-        lemmas = lemminflect.getAllLemmas(word)
-        for upos in _UPOS:
-            for lemma in lemmas.get(upos, ()):
-                syns = links.get(lemma)
-                if not syns:
-                    continue
-                forms = lemminflect.getAllInflections(lemma, upos=upos)
-                tags = [t for t, fs in forms.items() if word in fs and t not in _BASE_TAGS]
-                base = word == lemma
-                for syn in syns.split(" "):
-                    if base:
-                        out[syn] = None
-                    for t in tags:
-                        inflected = lemminflect.getInflection(syn, tag=t)
-                        if inflected:
-                            out[inflected[0]] = None
+    out = dict.fromkeys(originals(word, "moby"))
+    out.update(dict.fromkeys(originals(word, "merged")))
     out.pop(word, None)
     return tuple(w for w in out if w not in FUNCTION_WORDS)
 
