@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import json
 import multiprocessing
 import os
@@ -152,6 +153,13 @@ def _other_sites_pages(site: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _folder_texts() -> tuple[str, ...]:
+    """Every spun page of the dominant family (pairs and spun-only)."""
+    return tuple(bf.read_text(page.path) for page in bf.read_index()
+                 if page.dominant and page.kind in ("pair-spun", "spun-only", "spun") and page.path.exists())
+
+
 def _fold(task: tuple) -> dict:
     """Restore one held-out site's spun pages and originals with a family table built without it
     (and, with ``learn``, a profile learned from the other sites' spun pages)."""
@@ -163,7 +171,8 @@ def _fold(task: tuple) -> dict:
             if "family" in tables else None
         _tables_dir(Path(tmp), text)
         _use_tables(tmp)
-        profile = textfix.learn(_other_sites_pages(site)) if learn else None
+        profile = (textfix.learn(_other_sites_pages(site)) if learn == "others"
+                   else textfix.learn(_folder_texts()) if learn == "folder" else None)
         out = []
         for name in names:
             p = pairs[name]
@@ -218,9 +227,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-bbc", action="store_true", help="skip the 300 BBC articles")
     ap.add_argument("--show", type=int, default=0, help="print the N commonest misses, wrong and new errors")
     ap.add_argument("--json", type=Path, help="also write every number to this file")
-    ap.add_argument("--learn", action="store_true",
+    ap.add_argument("--learn", action="store_const", const="others", default="",
                     help="restore each held-out site with a profile (textfix.learn) learned from every "
                          "other site's spun pages, pairs and spun-only (the family table still without it)")
+    ap.add_argument("--learn-folder", dest="learn", action="store_const", const="folder",
+                    help="restore each held-out site with one profile learned from every spun page of the "
+                         "dominant family, the site's own included: a folder of this family's pages cleaned "
+                         "in one run, as textfix clean learns by default (learned in each fold, its candidates "
+                         "from the family table built without the site)")
     args = ap.parse_args(argv)
     tables = tuple(args.tables.split(","))
     if args.min_confidence is not None:
@@ -325,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# textfix on real spun pages ({_corpus.textfix_revision()}, tables {','.join(tables)}, "
           f"family rows need {args.min_occurrences}+ occurrences on {args.min_sites}+ sites or weight {bf.ONE_SITE_WEIGHT}+)\n")
     print(f"Leave-one-site-out, dominant family: {sum(n for _, n, _ in per_site)} pairs on {len(per_site)} sites"
-          + (" (each site restored with a profile learned from the other sites' spun pages)" if args.learn else "")
+          + (" (each site restored with a profile learned from the other sites' spun pages)" if args.learn == "others"
+             else " (each site restored with one profile learned from all the family's spun pages)"
+             if args.learn == "folder" else "")
           + "\n")
     print("| | spinner's word errors | removed | wrong | missed | words left alone | new errors |")
     print("|---|---|---|---|---|---|---|")

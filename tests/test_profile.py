@@ -182,3 +182,28 @@ def test_counts_stay_bounded():
         c.add(SPUN[0])
     assert max(len(v) for v in c.contexts.values()) <= CONTEXTS
     assert c.docs == 30 and c.counts["mentioned"] == 30 * Counts().add(SPUN[0]).counts["mentioned"]
+
+
+FAMILY_SPUN = ("The retailer filed for chapter safety on Monday. The company mentioned it would close 200 shops, "
+               "and its chief govt stated the bankruptcy court docket must approve the plan. Final yr the company "
+               "mentioned gross sales fell.")
+
+
+@pytest.mark.parametrize("agreement, want", [(None, "200 shops"), ("0", "200 shops"), ("1", "200 stores")])
+def test_a_profile_of_the_family_keeps_the_familys_channel(agreement, want):
+    # a profile whose texts rejected the family's "shops" -> "stores" (belief 1e-4 against the prior
+    # 0.3): it holds unless the texts learned from were the family's own (family-agreement 1), where
+    # the family table's measured weight stands
+    from textfix.profile import Entry
+    e = Entry(("shops",), ("stores",), 0.0, 1e-4, 0.3, 40, 1.0, 0, 2.0, -1.0, "learned:family")
+    p = Profile([e], 0.5, 0.02, {} if agreement is None else {"family-agreement": agreement})
+    assert p.family_agreement == (0.0 if agreement is None else float(agreement))
+    out = textfix.restore(FAMILY_SPUN, profile=p)
+    assert want in out and "bankruptcy protection" in out
+    assert "200 stores" in textfix.restore(FAMILY_SPUN)  # no profile: the table's row
+
+
+def test_family_agreement_is_learned():
+    # the two seed articles are of the family, but too short to confirm many of its pairs
+    assert 0.0 < textfix.learn(SPUN).family_agreement < 1.0
+    assert textfix.learn([CLEAN]).family_agreement == 0.0  # nothing learned from 150 words

@@ -544,6 +544,11 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     priors = {key: float(x) for key, x in zip(keys, odds0 / total0[sid])} if keys else {}
     stats = {"null-gain": f"{mu0:.3f}", "wrong-gain": f"{muw:.3f}", "true-gain": f"{mu1:.3f}", "gain-sd": f"{sd:.3f}",
              "dictionary-share": f"{pi:.4f}", "dispersion": f"{k:g}"}
+    # how far these texts are the real family's (the spinner family.tsv was read off): the mean
+    # belief of the family table's pairs against their prior; see Profile.family_agreement
+    fam = [b for key, b in beliefs.items() if pairs[key] == "family"]
+    if fam:
+        stats["family-agreement"] = f"{min(1.0, sum(fam) / len(fam) / SOURCE_PRIOR['family']):.4f}"
     # 5. entries: belief x the share of the spun word's occurrences beyond its own expectation
     entries = []
     for (s, o), b in beliefs.items():

@@ -85,6 +85,12 @@ PROFILE_DEMOTION = 1.0
 #: 0.38% -> 0.64% untouched words changed; real pages held out by site (benchmarks/real.py
 #: --learn) 33.1% -> 39.6% removed, new errors 0.46% -> 0.57%: kept symmetric
 VERDICT_CLIP = 3.0
+#: a site profile's evidence on the family table's pairs counts as far as the texts learned from
+#: are not the family's (Profile.family_agreement). Measured with benchmarks/real.py
+#: --learn-folder (one profile learned from the family's 172 real spun pages, each site held out
+#: of the table): with the evidence in full 37.7% removed / 0.55% new errors; left out entirely
+#: 48.7% / 0.65%; (see benchmarks/RESULTS.md, session 8)
+FAMILY_TRUST_BY_AGREEMENT = True
 #: how far a table's weights are trusted as the spinner's channel probability
 #: (family: 1.0, measured with benchmarks/real.py leave-one-site-out against 0.5 at 1be036f: 50.3%
 #: of the spinner's word errors removed against 46.1%, new errors 1.88% against 1.63%)
@@ -203,7 +209,12 @@ def _log_weights(candidates: tuple, profile: Profile | None = None, spun: tuple[
     out = [_log_weight(c.weight, tb) for c, tb in candidates]
     if profile is not None:
         llr = profile.count_llr
-        out = [w if tb == "profile" else w + llr(c.words) + _profile_adjust(profile, spun, c.words, tb)
+        # the family table is the real family's measured channel: where the texts learned from
+        # are that family's, their own evidence on its pairs (counts a topic inflates, "stores"
+        # on a retail site beside 218 "shops") does not overrule it (see FAMILY_TRUST_BY_AGREEMENT)
+        keep = 1.0 - profile.family_agreement if FAMILY_TRUST_BY_AGREEMENT else 1.0
+        out = [w if tb == "profile" else w + (keep if tb == "family" else 1.0)
+               * (llr(c.words) + _profile_adjust(profile, spun, c.words, tb))
                for w, (c, tb) in zip(out, candidates)]
     if len(_LOG_WEIGHTS) > MEMO_ENTRIES:
         _LOG_WEIGHTS.clear()

@@ -163,6 +163,18 @@ class Profile:
                     self._llr[e.original] = math.log10(b / (1 - b)) - base
         return self._llr.get(original, 0.0)
 
+    @property
+    def family_agreement(self) -> float:
+        """How far the texts learned from are the real spinner family's (0..1): the mean belief
+        the texts gave the family table's pairs, against the prior those pairs had. Measured
+        (textfix.learn, default sources): 172 of the family's real pages 0.32 / 0.3 -> 1; 300 BBC
+        articles spun with MyThes 0.045 / 0.3 = 0.15; the same articles clean 0.17. 0 for a
+        profile that has no such figure."""
+        try:
+            return min(1.0, max(0.0, float(self.meta.get("family-agreement", "0") or 0)))
+        except ValueError:
+            return 0.0
+
     def verdict(self, spun: tuple[str, ...], original: tuple[str, ...]) -> float | None:
         """log10 Bayes factor the texts gave a pair the profile weighed (its belief against its
         prior, as odds), or None if it did not weigh it."""
