@@ -54,3 +54,12 @@ def test_learning_with_every_thesaurus():
     p = textfix.learn(texts, sources=("phrases", "family", "moby", "mythes", "wordnet", "context"))
     for t in texts:
         assert textfix.restore(t, profile=p) == t
+
+
+def test_a_missing_thesaurus_is_named(monkeypatch):
+    from textfix import channel
+
+    monkeypatch.setattr(thesauri, "MYTHES_DAT", thesauri.Path("/nonexistent/th_en_US_v2.dat"))
+    monkeypatch.setattr(channel, "_WARNED", set())
+    with pytest.warns(RuntimeWarning, match="mythes-en-us"):
+        textfix.learn(SPUN, sources=("phrases", "mythes"))

@@ -383,6 +383,28 @@ def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], s
     return out
 
 
+#: the Debian package each optional thesaurus source is read from
+DEBIAN_PACKAGES = {"mythes": "mythes-en-us", "wordnet": "wordnet-base"}
+
+
+def _warn_missing_thesauri(sources: Sequence[str]) -> None:
+    """A named thesaurus that is not installed gives no candidates: say so once, with the fix."""
+    from .thesauri import available
+
+    for s in sources:
+        pkg = DEBIAN_PACKAGES.get(s)
+        if pkg and not available(s) and s not in _WARNED:
+            _WARNED.add(s)
+            import warnings
+
+            warnings.warn(f"candidate source {s!r} is not installed, so it proposes nothing: "
+                          f"apt-get install --no-install-recommends {pkg} (or set TEXTFIX_"
+                          f"{'MYTHES' if s == 'mythes' else 'WORDNET'} to its path)", RuntimeWarning, stacklevel=3)
+
+
+_WARNED: set[str] = set()
+
+
 def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[str] | None = None,
              scorer: str = "trigram") -> Profile:
     """The spinner model that best explains ``counts`` (see the module docstring)."""
@@ -394,6 +416,7 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     for s in sources:
         if s not in SOURCES:
             raise ValueError(f"unknown candidate source {s!r}; choose from {', '.join(SOURCES)}")
+    _warn_missing_thesauri(sources)
     N = counts.words
     c = counts.counts
     if N < MIN_WORDS:
