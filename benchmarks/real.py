@@ -153,6 +153,10 @@ def _other_sites_pages(site: str) -> list[str]:
     return out
 
 
+#: --learn-sources (module-level so that the worker processes see it: they fork after parsing)
+LEARN_SOURCES: list[str] = []
+
+
 @functools.lru_cache(maxsize=1)
 def _folder_texts() -> tuple[str, ...]:
     """Every spun page of the dominant family (pairs and spun-only)."""
@@ -171,8 +175,9 @@ def _fold(task: tuple) -> dict:
             if "family" in tables else None
         _tables_dir(Path(tmp), text)
         _use_tables(tmp)
-        profile = (textfix.learn(_other_sites_pages(site)) if learn == "others"
-                   else textfix.learn(_folder_texts()) if learn == "folder" else None)
+        srcs = LEARN_SOURCES or None
+        profile = (textfix.learn(_other_sites_pages(site), sources=srcs) if learn == "others"
+                   else textfix.learn(_folder_texts(), sources=srcs) if learn == "folder" else None)
         out = []
         for name in names:
             p = pairs[name]
@@ -235,7 +240,11 @@ def main(argv: list[str] | None = None) -> int:
                          "dominant family, the site's own included: a folder of this family's pages cleaned "
                          "in one run, as textfix clean learns by default (learned in each fold, its candidates "
                          "from the family table built without the site)")
+    ap.add_argument("--learn-sources", metavar="NAMES",
+                    help="candidate sources of the learned profile, comma-separated (default: textfix's)")
     args = ap.parse_args(argv)
+    if args.learn_sources:
+        LEARN_SOURCES[:] = args.learn_sources.split(",")
     tables = tuple(args.tables.split(","))
     if args.min_confidence is not None:
         OPTS["min_confidence"] = args.min_confidence
