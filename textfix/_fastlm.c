@@ -376,38 +376,25 @@ static PyObject *LM_logp(LM *self, PyObject *const *args, Py_ssize_t nargs)
 #define F_BOS 16         /* ... of a chunk that starts a sentence */
 #define F_ALPHA 32       /* a word whose first character is a letter (textfix's is_word) */
 
-/* fluency(tokens, vocab, max_unigram, bos) -> (n, total, words, oov, n_body, n_quote, n_name, flags):
- * Scorer.fluency's loop (see scoring.py: the same operations in the same order) */
-static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
+typedef struct {
+    double total;
+    long n, words, oov, n_body, n_quote, n_name;
+} Fluency;
+
+/* Scorer.fluency's loop over toks[0..len) (non-empty str) and their vocabulary forms (str or None),
+ * one FLAG byte per token into fl; 0, or -1 on error */
+static int fluency_core(LM *self, PyObject **toks, PyObject **vocab, Py_ssize_t len, double max_u,
+                        int32_t bos_wid, unsigned char *fl, Fluency *out)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "fluency(tokens, vocab, max_unigram, bos)");
-        return NULL;
-    }
-    double max_u = PyFloat_AsDouble(args[2]);
-    if (max_u == -1.0 && PyErr_Occurred())
-        return NULL;
-    if (!PyList_Check(args[0]) || !PyList_Check(args[1]) || PyList_GET_SIZE(args[0]) != PyList_GET_SIZE(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "tokens and vocab must be lists of the same length");
-        return NULL;
-    }
-    int32_t bos_wid;
-    if (lm_wid(self, args[3], &bos_wid) < 0)
-        return NULL;
-    Py_ssize_t len = PyList_GET_SIZE(args[0]);
-    PyObject *flags = PyBytes_FromStringAndSize(NULL, len);
-    if (flags == NULL)
-        return NULL;
-    unsigned char *fl = (unsigned char *)PyBytes_AS_STRING(flags);
     double total = 0.0;
     long n = 0, words = 0, oov = 0, n_body = 0, n_quote = 0, n_name = 0;
     int in_quote = 0, sent_start = 1, chunk = 1, has1 = 0, has2 = 0;
     int32_t w1 = 0, w2 = 0;
     for (Py_ssize_t k = 0; k < len; k++) {
-        PyObject *tok = PyList_GET_ITEM(args[0], k);
+        PyObject *tok = toks[k];
         if (!PyUnicode_Check(tok) || PyUnicode_GET_LENGTH(tok) == 0) {
             PyErr_SetString(PyExc_TypeError, "tokens must be non-empty str");
-            goto error;
+            return -1;
         }
         Py_UCS4 c0 = PyUnicode_READ_CHAR(tok, 0);
         if (!(Py_UNICODE_ISALNUM(c0) || c0 == '_')) {
@@ -434,7 +421,7 @@ static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
             for (Py_ssize_t c = 1; !name && c < tl; c++)
                 name = Py_UNICODE_ISUPPER(PyUnicode_READ_CHAR(tok, c));
             if (!name && k + 1 < len) {
-                PyObject *next = PyList_GET_ITEM(args[0], k + 1);
+                PyObject *next = toks[k + 1];
                 name = PyUnicode_Check(next) && PyUnicode_GET_LENGTH(next) > 0
                        && Py_UNICODE_ISUPPER(PyUnicode_READ_CHAR(next, 0));
             }
@@ -458,7 +445,7 @@ static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
         }
         fl[k] = f;
         chunk = sent_start = 0;
-        PyObject *w = PyList_GET_ITEM(args[1], k);
+        PyObject *w = vocab[k];
         if (alpha) {
             words++;
             oov += w == Py_None;
@@ -469,7 +456,7 @@ static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
         }
         int32_t wid;
         if (lm_wid(self, w, &wid) < 0)
-            goto error;
+            return -1;
         if (has1 && alpha && !name && !in_quote) {
             double u = lm_raw(self, wid, 0, 0, 0);
             if (u < max_u) {
@@ -482,9 +469,277 @@ static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
         w1 = wid;
         has1 = 1;
     }
-    return Py_BuildValue("(ldlllllN)", n, total, words, oov, n_body, n_quote, n_name, flags);
+    out->total = total;
+    out->n = n, out->words = words, out->oov = oov;
+    out->n_body = n_body, out->n_quote = n_quote, out->n_name = n_name;
+    return 0;
+}
+
+/* fluency(tokens, vocab, max_unigram, bos) -> (n, total, words, oov, n_body, n_quote, n_name, flags):
+ * Scorer.fluency's loop (see scoring.py: the same operations in the same order) */
+static PyObject *LM_fluency(LM *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "fluency(tokens, vocab, max_unigram, bos)");
+        return NULL;
+    }
+    double max_u = PyFloat_AsDouble(args[2]);
+    if (max_u == -1.0 && PyErr_Occurred())
+        return NULL;
+    if (!PyList_Check(args[0]) || !PyList_Check(args[1]) || PyList_GET_SIZE(args[0]) != PyList_GET_SIZE(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "tokens and vocab must be lists of the same length");
+        return NULL;
+    }
+    int32_t bos_wid;
+    if (lm_wid(self, args[3], &bos_wid) < 0)
+        return NULL;
+    Py_ssize_t len = PyList_GET_SIZE(args[0]);
+    PyObject *flags = PyBytes_FromStringAndSize(NULL, len);
+    if (flags == NULL)
+        return NULL;
+    Fluency fo;
+    if (fluency_core(self, ((PyListObject *)args[0])->ob_item, ((PyListObject *)args[1])->ob_item, len, max_u,
+                     bos_wid, (unsigned char *)PyBytes_AS_STRING(flags), &fo) < 0) {
+        Py_DECREF(flags);
+        return NULL;
+    }
+    return Py_BuildValue("(ldlllllN)", fo.n, fo.total, fo.words, fo.oov, fo.n_body, fo.n_quote, fo.n_name, flags);
+}
+
+static inline int is_w(Py_UCS4 c)
+{
+    return c < 128 ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                   : Py_UNICODE_ISALNUM(c);
+}
+
+/* the lower-cased form of a token as textfix.scan reads it: str.lower(), curly apostrophes
+ * straightened (a new reference) */
+static PyObject *scan_lower(PyObject *tok, PyObject *lower_name, PyObject *curly, PyObject *straight)
+{
+    if (PyUnicode_IS_ASCII(tok)) {
+        Py_ssize_t l = PyUnicode_GET_LENGTH(tok);
+        const Py_UCS1 *src = PyUnicode_1BYTE_DATA(tok);
+        Py_ssize_t k = 0;
+        while (k < l && !(src[k] >= 'A' && src[k] <= 'Z'))
+            k++;
+        if (k == l) {
+            Py_INCREF(tok);
+            return tok;
+        }
+        PyObject *out = PyUnicode_New(l, 127);
+        if (out == NULL)
+            return NULL;
+        Py_UCS1 *dst = PyUnicode_1BYTE_DATA(out);
+        for (k = 0; k < l; k++)
+            dst[k] = (src[k] >= 'A' && src[k] <= 'Z') ? (Py_UCS1)(src[k] + 32) : src[k];
+        return out;
+    }
+    PyObject *low = PyObject_CallMethodNoArgs(tok, lower_name);
+    if (low == NULL)
+        return NULL;
+    if (PyUnicode_FindChar(low, 0x2019, 0, PyUnicode_GET_LENGTH(low), 1) >= 0)
+        Py_SETREF(low, PyUnicode_Replace(low, curly, straight, -1));
+    return low;
+}
+
+/* scan(known, vocab_form, text, max_unigram, bos, science) -> (toks, lows, vocab, alpha, n, total,
+ * words, oov, n_body, n_quote, n_name, flags): Scorer.scan, the scan's one pass over a text
+ * (textfix.scan): the tokens of scan.TOKEN, their lower-cased forms, vocabulary forms
+ * (known.get(low), else vocab_form(low)), the fluency loop, and the letter words' lower-cased forms
+ * (None unless science); see scoring.py */
+static PyObject *LM_scan(LM *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "scan(known, vocab_form, text, max_unigram, bos, science)");
+        return NULL;
+    }
+    PyObject *known = args[0], *vocab_form = args[1], *text = args[2];
+    if (!PyDict_Check(known) || !PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan(known: dict, vocab_form, text: str, ...)");
+        return NULL;
+    }
+    double max_u = PyFloat_AsDouble(args[3]);
+    if (max_u == -1.0 && PyErr_Occurred())
+        return NULL;
+    int science = PyObject_IsTrue(args[5]);
+    if (science < 0)
+        return NULL;
+    int32_t bos_wid;
+    if (lm_wid(self, args[4], &bos_wid) < 0)
+        return NULL;
+    static PyObject *lower_name, *curly, *straight;
+    if (lower_name == NULL) {
+        lower_name = PyUnicode_InternFromString("lower");
+        curly = PyUnicode_FromOrdinal(0x2019);
+        straight = PyUnicode_FromOrdinal('\'');
+        if (lower_name == NULL || curly == NULL || straight == NULL)
+            return NULL;
+    }
+    PyObject *toks = NULL, *lows = NULL, *vocab = NULL, *alpha = NULL,
+             *flags = NULL;
+    toks = PyList_New(0);
+    if (toks == NULL)
+        goto error;
+    /* the tokens: \w+(?:['’]\w+)*|\n[^\S\n]*\n|[^\w\s] (re's \w: str.isalnum() or "_"; \s:
+     * str.isspace()) */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_ssize_t j;
+        if (is_w(c)) {
+            j = i + 1;
+            for (;;) {
+                while (j < n && is_w(PyUnicode_READ(kind, data, j)))
+                    j++;
+                if (j + 1 < n) {
+                    Py_UCS4 a = PyUnicode_READ(kind, data, j);
+                    if ((a == '\'' || a == 0x2019) && is_w(PyUnicode_READ(kind, data, j + 1))) {
+                        j += 2;
+                        continue;
+                    }
+                }
+                break;
+            }
+        } else if (c == '\n') {
+            Py_ssize_t k = i + 1;
+            Py_UCS4 d = 0;
+            while (k < n && (d = PyUnicode_READ(kind, data, k)) != '\n' && Py_UNICODE_ISSPACE(d))
+                k++;
+            if (!(k < n && d == '\n')) {
+                i++;
+                continue;
+            }
+            j = k + 1;
+        } else if (Py_UNICODE_ISSPACE(c)) {
+            i++;
+            continue;
+        } else {
+            j = i + 1;
+        }
+        PyObject *t = PyUnicode_Substring(text, i, j);
+        if (t == NULL)
+            goto error;
+        int rc = PyList_Append(toks, t);
+        Py_DECREF(t);
+        if (rc < 0)
+            goto error;
+        i = j;
+    }
+    Py_ssize_t size = PyList_GET_SIZE(toks);
+    PyObject **tk = ((PyListObject *)toks)->ob_item;
+    lows = PyList_New(size);
+    vocab = PyList_New(size);
+    flags = PyBytes_FromStringAndSize(NULL, size);
+    if (lows == NULL || vocab == NULL || flags == NULL)
+        goto error;
+    for (Py_ssize_t k = 0; k < size; k++) {
+        PyObject *low = scan_lower(tk[k], lower_name, curly, straight);
+        if (low == NULL)
+            goto error;
+        PyList_SET_ITEM(lows, k, low);
+        PyObject *form = PyDict_GetItemWithError(known, low);
+        if (form != NULL) {
+            Py_INCREF(form);
+        } else {
+            if (PyErr_Occurred())
+                goto error;
+            form = PyObject_CallOneArg(vocab_form, low);
+            if (form == NULL)
+                goto error;
+        }
+        PyList_SET_ITEM(vocab, k, form);
+    }
+    unsigned char *fl = (unsigned char *)PyBytes_AS_STRING(flags);
+    Fluency fo;
+    if (fluency_core(self, tk, ((PyListObject *)vocab)->ob_item, size, max_u, bos_wid, fl, &fo) < 0)
+        goto error;
+    if (science) {
+        alpha = PyList_New(0);
+        if (alpha == NULL)
+            goto error;
+        for (Py_ssize_t k = 0; k < size; k++)
+            if ((fl[k] & F_ALPHA) && PyList_Append(alpha, PyList_GET_ITEM(lows, k)) < 0)
+                goto error;
+    } else {
+        alpha = Py_None;
+        Py_INCREF(alpha);
+    }
+    return Py_BuildValue("(NNNNldlllllN)", toks, lows, vocab, alpha, fo.n, fo.total, fo.words,
+                         fo.oov, fo.n_body, fo.n_quote, fo.n_name, flags);
 error:
-    Py_DECREF(flags);
+    Py_XDECREF(toks);
+    Py_XDECREF(lows);
+    Py_XDECREF(vocab);
+    Py_XDECREF(alpha);
+    Py_XDECREF(flags);
+    return NULL;
+}
+
+/* phrases(words, index) -> [(i, payload), ...]: every occurrence of an indexed phrase in words
+ * (a list of str): index maps a phrase's first word to a tuple of (its other words (a tuple of
+ * str), payload); an occurrence at i is words[i] followed by those words. In order of i, then of
+ * the index's tuple. (What an Aho-Corasick pass over " ".join(words) finds, as textfix.scan
+ * uses it: the same occurrences, listed in another order.) */
+static PyObject *fast_phrases(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "phrases(words: list, index: dict)");
+        return NULL;
+    }
+    PyObject *index = args[1];
+    Py_ssize_t n = PyList_GET_SIZE(args[0]);
+    PyObject **words = ((PyListObject *)args[0])->ob_item;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *entries = PyDict_GetItemWithError(index, words[i]);
+        if (entries == NULL) {
+            if (PyErr_Occurred())
+                goto error;
+            continue;
+        }
+        if (!PyTuple_Check(entries)) {
+            PyErr_SetString(PyExc_TypeError, "index values must be tuples");
+            goto error;
+        }
+        Py_ssize_t ne = PyTuple_GET_SIZE(entries);
+        for (Py_ssize_t e = 0; e < ne; e++) {
+            PyObject *entry = PyTuple_GET_ITEM(entries, e);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 || !PyTuple_Check(PyTuple_GET_ITEM(entry, 0))) {
+                PyErr_SetString(PyExc_TypeError, "index entries must be (tuple of words, payload)");
+                goto error;
+            }
+            PyObject *rest = PyTuple_GET_ITEM(entry, 0);
+            Py_ssize_t nr = PyTuple_GET_SIZE(rest);
+            if (i + nr >= n)
+                continue;
+            int ok = 1;
+            for (Py_ssize_t r = 0; r < nr && ok; r++) {
+                PyObject *a = words[i + 1 + r], *b = PyTuple_GET_ITEM(rest, r);
+                if (a != b) {
+                    ok = PyObject_RichCompareBool(a, b, Py_EQ);
+                    if (ok < 0)
+                        goto error;
+                }
+            }
+            if (!ok)
+                continue;
+            PyObject *hit = Py_BuildValue("(nO)", i, PyTuple_GET_ITEM(entry, 1));
+            if (hit == NULL)
+                goto error;
+            int rc = PyList_Append(out, hit);
+            Py_DECREF(hit);
+            if (rc < 0)
+                goto error;
+        }
+    }
+    return out;
+error:
+    Py_DECREF(out);
     return NULL;
 }
 
@@ -499,6 +754,9 @@ static PyMethodDef LM_methods[] = {
     {"fluency", (PyCFunction)(void (*)(void))LM_fluency, METH_FASTCALL,
      "fluency(tokens, vocab, max_unigram, bos) -> (n, total, words, oov, n_body, n_quote, n_name, flags): "
      "Scorer.fluency's loop"},
+    {"scan", (PyCFunction)(void (*)(void))LM_scan, METH_FASTCALL,
+     "scan(known, vocab_form, text, max_unigram, bos, science) -> (toks, lows, vocab, alpha, n, total, "
+     "words, oov, n_body, n_quote, n_name, flags): Scorer.scan"},
     {NULL, NULL, 0, NULL}
 };
 
@@ -514,8 +772,14 @@ static PyTypeObject LMType = {
     .tp_methods = LM_methods,
 };
 
+static PyMethodDef module_methods[] = {
+    {"phrases", (PyCFunction)(void (*)(void))fast_phrases, METH_FASTCALL,
+     "phrases(words, index) -> [(i, payload), ...]: every occurrence of an indexed phrase in words"},
+    {NULL, NULL, 0, NULL}
+};
+
 static struct PyModuleDef fastlm_module = {
-    PyModuleDef_HEAD_INIT, "_fastlm", "textfix's compiled n-gram scoring loop", -1, NULL
+    PyModuleDef_HEAD_INIT, "_fastlm", "textfix's compiled n-gram scoring loop", -1, module_methods
 };
 
 PyMODINIT_FUNC PyInit__fastlm(void)
