@@ -13,7 +13,20 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
+
+/* every float operation as written, one rounding each, as Python computes it (no fused multiply-add;
+ * hatch_build.py also passes -ffp-contract=off, which gcc needs) */
+#pragma STDC FP_CONTRACT OFF
+
+/* token flags of fluency(): what textfix.scan reads about each token */
+#define F_WORD 1         /* a word (its first character is a letter, digit or '_') */
+#define F_NAME 2         /* a name (see below) */
+#define F_QUOTE 4        /* inside quotation marks */
+#define F_CHUNK 8        /* first word of an n-gram chunk (after punctuation, or the first) */
+#define F_BOS 16         /* ... of a chunk that starts a sentence */
+#define F_ALPHA 32       /* a word whose first character is a letter (textfix's is_word) */
 
 typedef int32_t (*wid_fn)(void *model, const char *word);
 typedef int32_t (*prob_fn)(void *model, int32_t wid, int32_t *history, int32_t n_hist, int32_t *n_used);
@@ -339,6 +352,188 @@ error:
     return NULL;
 }
 
+/* best_gains(vocab, flags, lows, sites, bos, length_cost, freq_discount) -> [gain, ...]: the scan's
+ * site gains (textfix.scan.scan_evidence's site(): decode.candidate_gains on the scan's chunks,
+ * each candidate's log10 weight added, the best of them). sites: (i, j, heads, unis, log_weights,
+ * arts) per match of tokens i..j-1, heads and unis as gains() takes them, arts None or each
+ * candidate's article log-odds; the chunk of a match is found from the FLAG bytes as site() finds
+ * it. The same operations in the same order as the Python. */
+static PyObject *LM_best_gains(LM *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyList_Check(args[0]) || !PyBytes_Check(args[1]) || !PyList_Check(args[2])
+        || !PyList_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "best_gains(vocab: list, flags: bytes, lows: list, sites: list, bos, "
+                                         "length_cost, freq_discount)");
+        return NULL;
+    }
+    PyObject **vocab = ((PyListObject *)args[0])->ob_item;
+    Py_ssize_t size = PyList_GET_SIZE(args[0]);
+    const unsigned char *fl = (const unsigned char *)PyBytes_AS_STRING(args[1]);
+    if (PyBytes_GET_SIZE(args[1]) != size || PyList_GET_SIZE(args[2]) != size) {
+        PyErr_SetString(PyExc_ValueError, "vocab, flags and lows differ in length");
+        return NULL;
+    }
+    PyObject **lows = ((PyListObject *)args[2])->ob_item;
+    PyObject *bos = args[4];
+    double length_cost = PyFloat_AsDouble(args[5]), freq_discount = PyFloat_AsDouble(args[6]);
+    if (PyErr_Occurred())
+        return NULL;
+    int32_t bos_wid;
+    if (lm_wid(self, bos, &bos_wid) < 0)
+        return NULL;
+    Py_ssize_t ns = PyList_GET_SIZE(args[3]);
+    PyObject *out = PyList_New(ns);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t s = 0; s < ns; s++) {
+        PyObject *site = PyList_GET_ITEM(args[3], s);
+        if (!PyTuple_Check(site) || PyTuple_GET_SIZE(site) != 6) {
+            PyErr_SetString(PyExc_TypeError, "sites must be (i, j, heads, unis, log_weights, arts)");
+            goto error;
+        }
+        Py_ssize_t i = PyLong_AsSsize_t(PyTuple_GET_ITEM(site, 0)), j = PyLong_AsSsize_t(PyTuple_GET_ITEM(site, 1));
+        if (PyErr_Occurred())
+            goto error;
+        if (i < 0 || j <= i || j > size) {
+            PyErr_SetString(PyExc_ValueError, "a site outside the tokens");
+            goto error;
+        }
+        PyObject *heads = PyTuple_GET_ITEM(site, 2), *unis = PyTuple_GET_ITEM(site, 3),
+                 *logw = PyTuple_GET_ITEM(site, 4), *arts = PyTuple_GET_ITEM(site, 5);
+        if (!PyList_Check(heads) || !PyList_Check(unis) || !PyList_Check(logw)
+            || (arts != Py_None && !PyList_Check(arts))) {
+            PyErr_SetString(PyExc_TypeError, "heads, unis, log_weights and arts must be lists");
+            goto error;
+        }
+        Py_ssize_t nh = PyList_GET_SIZE(heads);
+        if (nh == 0 || PyList_GET_SIZE(unis) < nh || PyList_GET_SIZE(logw) < nh
+            || (arts != Py_None && PyList_GET_SIZE(arts) < nh)) {
+            PyErr_SetString(PyExc_ValueError, "a site's candidate lists differ in length (or are empty)");
+            goto error;
+        }
+        /* the chunk, as site() finds it */
+        Py_ssize_t start = i;
+        while (start > 0 && !(fl[start] & F_CHUNK))
+            start--;
+        if (!(fl[start] & F_CHUNK)) {
+            PyErr_SetString(PyExc_ValueError, "a site before the first chunk");
+            goto error;
+        }
+        Py_ssize_t end = j;
+        while (end < size && (fl[end] & F_WORD) && !(fl[end] & F_CHUNK))
+            end++;
+        int chunk_bos = (fl[start] & F_BOS) != 0, chunk_eos = 1;
+        if (end < size) {
+            PyObject *low = lows[end];
+            if (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) == 0) {
+                PyErr_SetString(PyExc_TypeError, "lows must be non-empty str");
+                goto error;
+            }
+            Py_UCS4 c = PyUnicode_READ_CHAR(low, 0);
+            chunk_eos = c == '.' || c == '!' || c == '?' || c == 0x2026 || c == '\n';
+        }
+        /* decode.candidate_gains */
+        Py_ssize_t lo = start > i - 2 ? start : i - 2, hi = end < j + 2 ? end : j + 2;
+        int bos_ = lo == start && chunk_bos, eos = hi == end && chunk_eos;
+        Hist st;
+        st.p1 = st.p2 = Py_None;
+        st.w1 = st.w2 = 0;
+        st.has1 = st.has2 = 0;
+        if (bos_) {
+            st.p1 = bos;
+            st.w1 = bos_wid;
+            st.has1 = 1;
+        }
+        for (Py_ssize_t k = lo; k < i; k++) {
+            PyObject *w = vocab[k];
+            if (w == Py_None) {
+                st.p1 = st.p2 = Py_None;
+                st.has1 = st.has2 = 0;
+                st.w1 = st.w2 = 0;
+                continue;
+            }
+            int32_t wid;
+            if (lm_wid(self, w, &wid) < 0)
+                goto error;
+            st.p2 = st.p1, st.w2 = st.w1, st.has2 = st.has1;
+            st.p1 = w, st.w1 = wid, st.has1 = 1;
+        }
+        Py_ssize_t nsp = j - i, nt = hi - j;
+        PyObject **sp = vocab + i, **tl = vocab + j;
+        Hist h = st;
+        double base = 0.0;
+        for (Py_ssize_t k = 0; k < nsp; k++)
+            if (hist_step(self, &h, sp[k], &base) < 0)
+                goto error;
+        for (Py_ssize_t k = 0; k < nt; k++)
+            if (hist_step(self, &h, tl[k], &base) < 0)
+                goto error;
+        if (eos && hist_step(self, &h, self->eos, &base) < 0)
+            goto error;
+        int have_base_uni = 0;
+        double base_uni = 0.0, best = 0.0;
+        for (Py_ssize_t c = 0; c < nh; c++) {
+            PyObject *head = PyList_GET_ITEM(heads, c);
+            if (!PyTuple_Check(head)) {
+                PyErr_SetString(PyExc_TypeError, "each head must be a tuple");
+                goto error;
+            }
+            Py_ssize_t n = PyTuple_GET_SIZE(head);
+            h = st;
+            double total = 0.0;
+            for (Py_ssize_t k = 0; k < n; k++)
+                if (hist_step(self, &h, PyTuple_GET_ITEM(head, k), &total) < 0)
+                    goto error;
+            for (Py_ssize_t k = 0; k < nt; k++)
+                if (hist_step(self, &h, tl[k], &total) < 0)
+                    goto error;
+            if (eos && hist_step(self, &h, self->eos, &total) < 0)
+                goto error;
+            double g = total - base;
+            if (n != nsp)
+                g += length_cost * (double)(n - nsp);
+            PyObject *uo = PyList_GET_ITEM(unis, c);
+            if (uo != Py_None) {
+                double u = PyFloat_AsDouble(uo);
+                if (u == -1.0 && PyErr_Occurred())
+                    goto error;
+                if (!have_base_uni) {
+                    base_uni = 0.0;
+                    for (Py_ssize_t k = 0; k < nsp; k++) {
+                        double v;
+                        if (lm_unigram(self, sp[k], &v) < 0)
+                            goto error;
+                        base_uni += v;
+                    }
+                    have_base_uni = 1;
+                }
+                g -= freq_discount * (u - base_uni);
+            }
+            if (arts != Py_None) {
+                double a = PyFloat_AsDouble(PyList_GET_ITEM(arts, c));
+                if (a == -1.0 && PyErr_Occurred())
+                    goto error;
+                g = g + a;
+            }
+            double w = PyFloat_AsDouble(PyList_GET_ITEM(logw, c));
+            if (w == -1.0 && PyErr_Occurred())
+                goto error;
+            g = g + w;
+            /* max(weighted): the first of the largest */
+            if (c == 0 || g > best)
+                best = g;
+        }
+        PyObject *v = PyFloat_FromDouble(best);
+        if (v == NULL)
+            goto error;
+        PyList_SET_ITEM(out, s, v);
+    }
+    return out;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
 /* logp(word, prev1=None, prev2=None) -> float: Scorer.logp */
 static PyObject *LM_logp(LM *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -368,13 +563,6 @@ static PyObject *LM_logp(LM *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 
-/* token flags of fluency(): what textfix.scan reads about each token */
-#define F_WORD 1         /* a word (its first character is a letter, digit or '_') */
-#define F_NAME 2         /* a name (see below) */
-#define F_QUOTE 4        /* inside quotation marks */
-#define F_CHUNK 8        /* first word of an n-gram chunk (after punctuation, or the first) */
-#define F_BOS 16         /* ... of a chunk that starts a sentence */
-#define F_ALPHA 32       /* a word whose first character is a letter (textfix's is_word) */
 
 typedef struct {
     double total;
@@ -749,6 +937,8 @@ static PyMethodDef LM_methods[] = {
     {"gains", (PyCFunction)(void (*)(void))LM_gains, METH_FASTCALL,
      "gains(heads, unis, spun, tail, p2, p1, eos, base, length_cost, freq_discount) -> (base, gains): "
      "decode.candidate_gains's candidate loop"},
+    {"best_gains", (PyCFunction)(void (*)(void))LM_best_gains, METH_FASTCALL,
+     "best_gains(vocab, flags, lows, sites, bos, length_cost, freq_discount) -> [gain, ...]: the scan's site gains"},
     {"logp", (PyCFunction)(void (*)(void))LM_logp, METH_FASTCALL,
      "logp(word, prev1=None, prev2=None) -> log10 P(word | prev2 prev1)"},
     {"fluency", (PyCFunction)(void (*)(void))LM_fluency, METH_FASTCALL,
@@ -772,7 +962,137 @@ static PyTypeObject LMType = {
     .tp_methods = LM_methods,
 };
 
+/* the float sum of Python's sum() over doubles, added one by one from 0.0: plain addition before
+ * Python 3.12, Neumaier's compensated summation from 3.12 on (bltinmodule.c's builtin_sum_impl) */
+typedef struct {
+    double f, c;
+} PySum;
+
+static inline void pysum_add(PySum *s, double x)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    double t = s->f + x;
+    if (fabs(s->f) >= fabs(x))
+        s->c += (s->f - t) + x;
+    else
+        s->c += (x - t) + s->f;
+    s->f = t;
+#else
+    s->f += x;
+#endif
+}
+
+static inline double pysum_value(const PySum *s)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    if (s->c != 0.0 && isfinite(s->c))
+        return s->f + s->c;
+#endif
+    return s->f;
+}
+
+/* estimate_rate(gains, weights, iters, temper, clip) -> (rate, llr): detect.estimate_rate (see
+ * there), the same operations in the same order; weights None for unit weights */
+static PyObject *fast_estimate_rate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "estimate_rate(gains, weights, iters, temper, clip)");
+        return NULL;
+    }
+    Py_ssize_t iters = PyLong_AsSsize_t(args[2]);
+    double temper = PyFloat_AsDouble(args[3]), clip = PyFloat_AsDouble(args[4]);
+    if (PyErr_Occurred())
+        return NULL;
+    PyObject *gseq = PySequence_Fast(args[0], "gains must be a sequence");
+    if (gseq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(gseq);
+    if (n == 0) {
+        Py_DECREF(gseq);
+        return Py_BuildValue("(dd)", 0.0, 0.0);
+    }
+    PyObject *wseq = NULL;
+    double *buf = PyMem_Malloc(sizeof(double) * 2 * (size_t)n);
+    if (buf == NULL) {
+        Py_DECREF(gseq);
+        return PyErr_NoMemory();
+    }
+    double *lr = buf, *w = buf + n;
+    PyObject **gs = PySequence_Fast_ITEMS(gseq);
+    int unit = 1;
+    if (args[1] != Py_None) {
+        wseq = PySequence_Fast(args[1], "weights must be a sequence");
+        if (wseq == NULL)
+            goto error;
+        if (PySequence_Fast_GET_SIZE(wseq) < n) {
+            PyErr_SetString(PyExc_ValueError, "fewer weights than gains");
+            goto error;
+        }
+        PyObject **ws = PySequence_Fast_ITEMS(wseq);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            w[k] = PyFloat_AsDouble(ws[k]);
+            if (w[k] == -1.0 && PyErr_Occurred())
+                goto error;
+            if (w[k] != 1.0)
+                unit = 0;
+        }
+    } else {
+        for (Py_ssize_t k = 0; k < n; k++)
+            w[k] = 1.0;
+    }
+    PySum tot = {0.0, 0.0};
+    for (Py_ssize_t k = 0; k < n; k++)
+        pysum_add(&tot, w[k]);
+    double total = pysum_value(&tot);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double g = PyFloat_AsDouble(gs[k]);
+        if (g == -1.0 && PyErr_Occurred())
+            goto error;
+        double e = temper * g;
+        e = clip < e ? clip : e;          /* min(GAIN_CLIP, TEMPER * g) */
+        e = -clip > e ? -clip : e;        /* max(-GAIN_CLIP, ...) */
+        lr[k] = e == 0.0 ? 1.0 : pow(10.0, e);
+    }
+    double r = 0.1;
+    for (Py_ssize_t it = 0; it < iters; it++) {
+        PySum acc = {0.0, 0.0};
+        for (Py_ssize_t k = 0; k < n; k++) {
+            double x = lr[k];
+            double num = unit ? r * x : w[k] * r * x;
+            pysum_add(&acc, num / (r * x + 1.0 - r));
+        }
+        double nw = pysum_value(&acc) / total;
+        if (fabs(nw - r) < 1e-5) {
+            r = nw;
+            break;
+        }
+        r = nw;
+    }
+    r = 0.0 > r ? 0.0 : r;                /* max(r, 0.0) */
+    r = 0.999 < r ? 0.999 : r;            /* min(..., 0.999) */
+    PySum llr = {0.0, 0.0};
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double v = r * lr[k] + 1.0 - r;
+        if (!(v > 0.0)) {
+            PyErr_SetString(PyExc_ValueError, "math domain error");
+            goto error;
+        }
+        pysum_add(&llr, w[k] * log10(v));
+    }
+    PyMem_Free(buf);
+    Py_DECREF(gseq);
+    Py_XDECREF(wseq);
+    return Py_BuildValue("(dd)", r, pysum_value(&llr));
+error:
+    PyMem_Free(buf);
+    Py_DECREF(gseq);
+    Py_XDECREF(wseq);
+    return NULL;
+}
+
 static PyMethodDef module_methods[] = {
+    {"estimate_rate", (PyCFunction)(void (*)(void))fast_estimate_rate, METH_FASTCALL,
+     "estimate_rate(gains, weights, iters, temper, clip) -> (rate, llr): detect.estimate_rate"},
     {"phrases", (PyCFunction)(void (*)(void))fast_phrases, METH_FASTCALL,
      "phrases(words, index) -> [(i, payload), ...]: every occurrence of an indexed phrase in words"},
     {NULL, NULL, 0, NULL}

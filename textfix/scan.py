@@ -39,7 +39,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from .config import Config
-from .decode import DISCOUNTED, Chunk, Match, article_logodds, candidate_gains
+from .decode import DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Chunk, Match, _cand_info, article_logodds, candidate_gains
 from .detect import Evidence, Site, evaluate
 from .scoring import FLAG_BOS, FLAG_CHUNK, FLAG_NAME, FLAG_QUOTE, FLAG_WORD, Scorer, _fastlm_module, get_scorer
 from .tables import lexicon
@@ -200,7 +200,9 @@ def scan_evidence(text: str, cfg: Config) -> Evidence | None:
 
     # the curated tables' matches, as find_matches finds them (no number alone, no phrase across
     # punctuation), with every table's candidates; without the weak family rows (the evidence's view)
-    matches = _matches(cur, lows, getattr(scorer, "compiled", False))
+    compiled = getattr(scorer, "compiled", False)
+    matches = _matches(cur, lows, compiled)
+    fast = scorer._fast if compiled else None
     size = len(lows)
 
     def region(i: int, j: int) -> str:
@@ -233,5 +235,24 @@ def scan_evidence(text: str, cfg: Config) -> Evidence | None:
         multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
         return Site(m, max(weighted), reg, multi, article_tell, m.candidates[0][1], 1.0, occ)
 
-    sites = [site(m, reg, occurrences[(spun, reg)]) for (spun, reg), m in firsts_.items()]
+    if fast is None:
+        sites = [site(m, reg, occurrences[(spun, reg)]) for (spun, reg), m in firsts_.items()]
+    else:
+        # the same sites with their gains from one C call (_fastlm.LM.best_gains: site()'s chunk,
+        # candidate_gains and the best weighted candidate, in the same operations)
+        specs = []
+        tells = []
+        for m in firsts_.values():
+            cands = m.candidates
+            forms, unis = _cand_info(scorer, cands, len(cands))
+            i = m.i
+            arts = None
+            if i > 0 and lows[i - 1] in ("a", "an") and not flags[i] & FLAG_CHUNK:
+                arts = [article_logodds(tokens, m, c) for c, _ in cands]
+            tells.append(arts is not None and not toks[i][0].isupper() and any(a > 0 for a in arts))
+            specs.append((i, m.j, forms, unis, _log_weights(cands, None, m.spun), arts))
+        best = fast.best_gains(vocab, flags, lows, specs, "<s>", LENGTH_COST, FREQ_DISCOUNT)
+        sites = [Site(m, g, reg, len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates), tell,
+                      m.candidates[0][1], 1.0, occurrences[key])
+                 for (key, m), g, tell, reg in zip(firsts_.items(), best, tells, (k[1] for k in firsts_))]
     return evaluate(text, n_body, n_quote, n_name, sites, adaptive=False, fluency=fluency)
