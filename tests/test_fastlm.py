@@ -191,3 +191,37 @@ def test_estimate_rate_matches_pure(monkeypatch):
     assert [detect.estimate_rate(g, w, iters=3) for g, w in cases[:200]] == fast_iters
     # weights that do not pair up with the gains take the Python loop (zip's truncation)
     assert detect.estimate_rate([1.0, 2.0], [1.0]) == detect.estimate_rate([1.0, 2.0], (w for w in [1.0]))
+
+
+@compiled
+def test_document_sites_same_on_both_paths(monkeypatch):
+    """_Doc's evidence sites (their gains from _fastlm.LM.site_gains on the compiled path, from
+    candidate_gains on the pure one): the same sites, gains and evidence."""
+    from textfix import pipeline
+    from textfix.config import Config
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    texts += ["A uncommon journey by Russia’s protection minister to North Korea final week.",
+              "An necessary assembly was held, he mentioned. “The final 12 months were laborious,” she said."]
+
+    def sites(cfg):
+        out = []
+        for t in texts:
+            d = pipeline._Doc(t, cfg)
+            out.append((d.evidence, sorted(d.gains.values()), [
+                (s.gain, s.region, s.multiword_curated, s.article_tell, s.table, s.stands_for, s.occurrences,
+                 s.match.i, s.match.j, s.match.spun, s.match.candidates) for s in d.sites]))
+        return out
+
+    cfg = Config()
+    assert scoring.get_scorer("trigram").compiled
+    fast = sites(cfg)
+    assert sum(len(f[2]) for f in fast) > 50 and any(s[3] for f in fast for s in f[2])  # sites, an article tell
+    monkeypatch.setenv("TEXTFIX_PURE", "1")
+    scoring.get_scorer.cache_clear()
+    try:
+        assert not scoring.get_scorer("trigram").compiled
+        assert sites(cfg) == fast
+    finally:
+        monkeypatch.undo()
+        scoring.get_scorer.cache_clear()

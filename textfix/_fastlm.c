@@ -352,12 +352,128 @@ error:
     return NULL;
 }
 
+/* one site's weighted candidate gains into out[0..nh): decode.candidate_gains over tokens lo..hi-1
+ * (the match i..j-1; bos_/eos: the window starts / ends its sentence), each candidate's article
+ * log-odds (arts, or None) and log10 weight (logw) added, as _Doc._site adds them. heads: a list
+ * of tuples (the candidates' vocabulary forms), unis their unigram sums (None: not discounted);
+ * the lists hold at least nh items. 0, or -1 on error */
+static int site_weighted(LM *self, PyObject **vocab, Py_ssize_t lo, Py_ssize_t i, Py_ssize_t j, Py_ssize_t hi,
+                         int bos_, int eos, PyObject *bos, int32_t bos_wid, PyObject *heads, Py_ssize_t nh,
+                         PyObject *unis, PyObject *logw, PyObject *arts, double length_cost, double freq_discount,
+                         double *out)
+{
+    Hist st;
+    st.p1 = st.p2 = Py_None;
+    st.w1 = st.w2 = 0;
+    st.has1 = st.has2 = 0;
+    if (bos_) {
+        st.p1 = bos;
+        st.w1 = bos_wid;
+        st.has1 = 1;
+    }
+    for (Py_ssize_t k = lo; k < i; k++) {  /* for w in left: p2, p1 = (p1, w) if w is not None else (None, None) */
+        PyObject *w = vocab[k];
+        if (w == Py_None) {
+            st.p1 = st.p2 = Py_None;
+            st.has1 = st.has2 = 0;
+            st.w1 = st.w2 = 0;
+            continue;
+        }
+        int32_t wid;
+        if (lm_wid(self, w, &wid) < 0)
+            return -1;
+        st.p2 = st.p1, st.w2 = st.w1, st.has2 = st.has1;
+        st.p1 = w, st.w1 = wid, st.has1 = 1;
+    }
+    Py_ssize_t nsp = j - i, nt = hi - j;
+    PyObject **sp = vocab + i, **tl = vocab + j;
+    Hist h = st;
+    double base = 0.0;
+    for (Py_ssize_t k = 0; k < nsp; k++)
+        if (hist_step(self, &h, sp[k], &base) < 0)
+            return -1;
+    for (Py_ssize_t k = 0; k < nt; k++)
+        if (hist_step(self, &h, tl[k], &base) < 0)
+            return -1;
+    if (eos && hist_step(self, &h, self->eos, &base) < 0)
+        return -1;
+    int have_base_uni = 0;
+    double base_uni = 0.0;
+    for (Py_ssize_t c = 0; c < nh; c++) {
+        PyObject *head = PyList_GET_ITEM(heads, c);
+        if (!PyTuple_Check(head)) {
+            PyErr_SetString(PyExc_TypeError, "each head must be a tuple");
+            return -1;
+        }
+        Py_ssize_t n = PyTuple_GET_SIZE(head);
+        h = st;
+        double total = 0.0;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (hist_step(self, &h, PyTuple_GET_ITEM(head, k), &total) < 0)
+                return -1;
+        for (Py_ssize_t k = 0; k < nt; k++)
+            if (hist_step(self, &h, tl[k], &total) < 0)
+                return -1;
+        if (eos && hist_step(self, &h, self->eos, &total) < 0)
+            return -1;
+        double g = total - base;
+        if (n != nsp)
+            g += length_cost * (double)(n - nsp);
+        PyObject *uo = PyList_GET_ITEM(unis, c);
+        if (uo != Py_None) {
+            double u = PyFloat_AsDouble(uo);
+            if (u == -1.0 && PyErr_Occurred())
+                return -1;
+            if (!have_base_uni) {
+                base_uni = 0.0;
+                for (Py_ssize_t k = 0; k < nsp; k++) {
+                    double v;
+                    if (lm_unigram(self, sp[k], &v) < 0)
+                        return -1;
+                    base_uni += v;
+                }
+                have_base_uni = 1;
+            }
+            g -= freq_discount * (u - base_uni);
+        }
+        if (arts != Py_None) {
+            double a = PyFloat_AsDouble(PyList_GET_ITEM(arts, c));
+            if (a == -1.0 && PyErr_Occurred())
+                return -1;
+            g = g + a;
+        }
+        double w = PyFloat_AsDouble(PyList_GET_ITEM(logw, c));
+        if (w == -1.0 && PyErr_Occurred())
+            return -1;
+        out[c] = g + w;
+    }
+    return 0;
+}
+
+/* checks a site's candidate lists; their common length (at least 1), or -1 on error */
+static Py_ssize_t site_lists(PyObject *heads, PyObject *unis, PyObject *logw, PyObject *arts, Py_ssize_t n)
+{
+    if (!PyList_Check(heads) || !PyList_Check(unis) || !PyList_Check(logw) || (arts != Py_None && !PyList_Check(arts))) {
+        PyErr_SetString(PyExc_TypeError, "heads, unis, log_weights and arts must be lists");
+        return -1;
+    }
+    Py_ssize_t nh = PyList_GET_SIZE(heads);
+    if (n >= 0 && n < nh)
+        nh = n;
+    if (nh == 0 || PyList_GET_SIZE(unis) < nh || PyList_GET_SIZE(logw) < nh
+        || (arts != Py_None && PyList_GET_SIZE(arts) < nh)) {
+        PyErr_SetString(PyExc_ValueError, "a site's candidate lists differ in length (or are empty)");
+        return -1;
+    }
+    return nh;
+}
+
 /* best_gains(vocab, flags, lows, sites, bos, length_cost, freq_discount) -> [gain, ...]: the scan's
  * site gains (textfix.scan.scan_evidence's site(): decode.candidate_gains on the scan's chunks,
  * each candidate's log10 weight added, the best of them). sites: (i, j, heads, unis, log_weights,
- * arts) per match of tokens i..j-1, heads and unis as gains() takes them, arts None or each
- * candidate's article log-odds; the chunk of a match is found from the FLAG bytes as site() finds
- * it. The same operations in the same order as the Python. */
+ * arts) per match of tokens i..j-1, heads and unis as gains() takes them (lists), arts None or
+ * each candidate's article log-odds; the chunk of a match is found from the FLAG bytes as site()
+ * finds it. The same operations in the same order as the Python. */
 static PyObject *LM_best_gains(LM *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 7 || !PyList_Check(args[0]) || !PyBytes_Check(args[1]) || !PyList_Check(args[2])
@@ -383,6 +499,8 @@ static PyObject *LM_best_gains(LM *self, PyObject *const *args, Py_ssize_t nargs
         return NULL;
     Py_ssize_t ns = PyList_GET_SIZE(args[3]);
     PyObject *out = PyList_New(ns);
+    double *buf = NULL;
+    Py_ssize_t cap = 0;
     if (out == NULL)
         return NULL;
     for (Py_ssize_t s = 0; s < ns; s++) {
@@ -400,17 +518,9 @@ static PyObject *LM_best_gains(LM *self, PyObject *const *args, Py_ssize_t nargs
         }
         PyObject *heads = PyTuple_GET_ITEM(site, 2), *unis = PyTuple_GET_ITEM(site, 3),
                  *logw = PyTuple_GET_ITEM(site, 4), *arts = PyTuple_GET_ITEM(site, 5);
-        if (!PyList_Check(heads) || !PyList_Check(unis) || !PyList_Check(logw)
-            || (arts != Py_None && !PyList_Check(arts))) {
-            PyErr_SetString(PyExc_TypeError, "heads, unis, log_weights and arts must be lists");
+        Py_ssize_t nh = site_lists(heads, unis, logw, arts, -1);
+        if (nh < 0)
             goto error;
-        }
-        Py_ssize_t nh = PyList_GET_SIZE(heads);
-        if (nh == 0 || PyList_GET_SIZE(unis) < nh || PyList_GET_SIZE(logw) < nh
-            || (arts != Py_None && PyList_GET_SIZE(arts) < nh)) {
-            PyErr_SetString(PyExc_ValueError, "a site's candidate lists differ in length (or are empty)");
-            goto error;
-        }
         /* the chunk, as site() finds it */
         Py_ssize_t start = i;
         while (start > 0 && !(fl[start] & F_CHUNK))
@@ -432,104 +542,113 @@ static PyObject *LM_best_gains(LM *self, PyObject *const *args, Py_ssize_t nargs
             Py_UCS4 c = PyUnicode_READ_CHAR(low, 0);
             chunk_eos = c == '.' || c == '!' || c == '?' || c == 0x2026 || c == '\n';
         }
-        /* decode.candidate_gains */
+        /* decode.candidate_gains's window */
         Py_ssize_t lo = start > i - 2 ? start : i - 2, hi = end < j + 2 ? end : j + 2;
-        int bos_ = lo == start && chunk_bos, eos = hi == end && chunk_eos;
-        Hist st;
-        st.p1 = st.p2 = Py_None;
-        st.w1 = st.w2 = 0;
-        st.has1 = st.has2 = 0;
-        if (bos_) {
-            st.p1 = bos;
-            st.w1 = bos_wid;
-            st.has1 = 1;
-        }
-        for (Py_ssize_t k = lo; k < i; k++) {
-            PyObject *w = vocab[k];
-            if (w == Py_None) {
-                st.p1 = st.p2 = Py_None;
-                st.has1 = st.has2 = 0;
-                st.w1 = st.w2 = 0;
-                continue;
+        if (nh > cap) {
+            PyMem_Free(buf);
+            cap = nh * 2;
+            buf = PyMem_Malloc(sizeof(double) * (size_t)cap);
+            if (buf == NULL) {
+                PyErr_NoMemory();
+                goto error;
             }
-            int32_t wid;
-            if (lm_wid(self, w, &wid) < 0)
-                goto error;
-            st.p2 = st.p1, st.w2 = st.w1, st.has2 = st.has1;
-            st.p1 = w, st.w1 = wid, st.has1 = 1;
         }
-        Py_ssize_t nsp = j - i, nt = hi - j;
-        PyObject **sp = vocab + i, **tl = vocab + j;
-        Hist h = st;
-        double base = 0.0;
-        for (Py_ssize_t k = 0; k < nsp; k++)
-            if (hist_step(self, &h, sp[k], &base) < 0)
-                goto error;
-        for (Py_ssize_t k = 0; k < nt; k++)
-            if (hist_step(self, &h, tl[k], &base) < 0)
-                goto error;
-        if (eos && hist_step(self, &h, self->eos, &base) < 0)
+        if (site_weighted(self, vocab, lo, i, j, hi, lo == start && chunk_bos, hi == end && chunk_eos, bos, bos_wid,
+                          heads, nh, unis, logw, arts, length_cost, freq_discount, buf) < 0)
             goto error;
-        int have_base_uni = 0;
-        double base_uni = 0.0, best = 0.0;
-        for (Py_ssize_t c = 0; c < nh; c++) {
-            PyObject *head = PyList_GET_ITEM(heads, c);
-            if (!PyTuple_Check(head)) {
-                PyErr_SetString(PyExc_TypeError, "each head must be a tuple");
-                goto error;
-            }
-            Py_ssize_t n = PyTuple_GET_SIZE(head);
-            h = st;
-            double total = 0.0;
-            for (Py_ssize_t k = 0; k < n; k++)
-                if (hist_step(self, &h, PyTuple_GET_ITEM(head, k), &total) < 0)
-                    goto error;
-            for (Py_ssize_t k = 0; k < nt; k++)
-                if (hist_step(self, &h, tl[k], &total) < 0)
-                    goto error;
-            if (eos && hist_step(self, &h, self->eos, &total) < 0)
-                goto error;
-            double g = total - base;
-            if (n != nsp)
-                g += length_cost * (double)(n - nsp);
-            PyObject *uo = PyList_GET_ITEM(unis, c);
-            if (uo != Py_None) {
-                double u = PyFloat_AsDouble(uo);
-                if (u == -1.0 && PyErr_Occurred())
-                    goto error;
-                if (!have_base_uni) {
-                    base_uni = 0.0;
-                    for (Py_ssize_t k = 0; k < nsp; k++) {
-                        double v;
-                        if (lm_unigram(self, sp[k], &v) < 0)
-                            goto error;
-                        base_uni += v;
-                    }
-                    have_base_uni = 1;
-                }
-                g -= freq_discount * (u - base_uni);
-            }
-            if (arts != Py_None) {
-                double a = PyFloat_AsDouble(PyList_GET_ITEM(arts, c));
-                if (a == -1.0 && PyErr_Occurred())
-                    goto error;
-                g = g + a;
-            }
-            double w = PyFloat_AsDouble(PyList_GET_ITEM(logw, c));
-            if (w == -1.0 && PyErr_Occurred())
-                goto error;
-            g = g + w;
-            /* max(weighted): the first of the largest */
-            if (c == 0 || g > best)
-                best = g;
-        }
+        double best = buf[0];
+        for (Py_ssize_t c = 1; c < nh; c++)   /* max(weighted): the first of the largest */
+            if (buf[c] > best)
+                best = buf[c];
         PyObject *v = PyFloat_FromDouble(best);
         if (v == NULL)
             goto error;
         PyList_SET_ITEM(out, s, v);
     }
+    PyMem_Free(buf);
     return out;
 error:
+    PyMem_Free(buf);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* site_gains(vocab, sites, bos, length_cost, freq_discount) -> [[weighted gain, ...], ...]: the
+ * weighted candidate gains of _Doc._site for many sites (decode.candidate_gains, then each
+ * candidate's log10 weight added). sites: (lo, i, j, hi, bos, eos, heads, unis, log_weights, arts,
+ * n) per match of tokens i..j-1, candidate_gains's window lo..hi-1 and whether it starts / ends a
+ * sentence, the candidates' lists as best_gains takes them, n the number of candidates judged (None:
+ * all). The same operations in the same order as the Python. */
+static PyObject *LM_site_gains(LM *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "site_gains(vocab: list, sites: list, bos, length_cost, freq_discount)");
+        return NULL;
+    }
+    PyObject **vocab = ((PyListObject *)args[0])->ob_item;
+    Py_ssize_t size = PyList_GET_SIZE(args[0]);
+    PyObject *bos = args[2];
+    double length_cost = PyFloat_AsDouble(args[3]), freq_discount = PyFloat_AsDouble(args[4]);
+    if (PyErr_Occurred())
+        return NULL;
+    int32_t bos_wid;
+    if (lm_wid(self, bos, &bos_wid) < 0)
+        return NULL;
+    Py_ssize_t ns = PyList_GET_SIZE(args[1]);
+    PyObject *out = PyList_New(ns);
+    double *buf = NULL;
+    Py_ssize_t cap = 0;
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t s = 0; s < ns; s++) {
+        PyObject *site = PyList_GET_ITEM(args[1], s);
+        if (!PyTuple_Check(site) || PyTuple_GET_SIZE(site) != 11) {
+            PyErr_SetString(PyExc_TypeError, "sites must be (lo, i, j, hi, bos, eos, heads, unis, log_weights, arts, n)");
+            goto error;
+        }
+        Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(site, 0)), i = PyLong_AsSsize_t(PyTuple_GET_ITEM(site, 1)),
+                   j = PyLong_AsSsize_t(PyTuple_GET_ITEM(site, 2)), hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(site, 3));
+        int sbos = PyObject_IsTrue(PyTuple_GET_ITEM(site, 4)), seos = PyObject_IsTrue(PyTuple_GET_ITEM(site, 5));
+        PyObject *no = PyTuple_GET_ITEM(site, 10);
+        Py_ssize_t n = no == Py_None ? -1 : PyLong_AsSsize_t(no);
+        if (PyErr_Occurred() || sbos < 0 || seos < 0)
+            goto error;
+        if (lo < 0 || lo > i || j <= i || hi < j || hi > size || (no != Py_None && n < 0)) {
+            PyErr_SetString(PyExc_ValueError, "a site outside the tokens");
+            goto error;
+        }
+        PyObject *heads = PyTuple_GET_ITEM(site, 6), *unis = PyTuple_GET_ITEM(site, 7),
+                 *logw = PyTuple_GET_ITEM(site, 8), *arts = PyTuple_GET_ITEM(site, 9);
+        Py_ssize_t nh = site_lists(heads, unis, logw, arts, n);
+        if (nh < 0)
+            goto error;
+        if (nh > cap) {
+            PyMem_Free(buf);
+            cap = nh * 2;
+            buf = PyMem_Malloc(sizeof(double) * (size_t)cap);
+            if (buf == NULL) {
+                PyErr_NoMemory();
+                goto error;
+            }
+        }
+        if (site_weighted(self, vocab, lo, i, j, hi, sbos, seos, bos, bos_wid, heads, nh, unis, logw, arts,
+                          length_cost, freq_discount, buf) < 0)
+            goto error;
+        PyObject *lst = PyList_New(nh);
+        if (lst == NULL)
+            goto error;
+        PyList_SET_ITEM(out, s, lst);
+        for (Py_ssize_t c = 0; c < nh; c++) {
+            PyObject *v = PyFloat_FromDouble(buf[c]);
+            if (v == NULL)
+                goto error;
+            PyList_SET_ITEM(lst, c, v);
+        }
+    }
+    PyMem_Free(buf);
+    return out;
+error:
+    PyMem_Free(buf);
     Py_DECREF(out);
     return NULL;
 }
@@ -939,6 +1058,8 @@ static PyMethodDef LM_methods[] = {
      "decode.candidate_gains's candidate loop"},
     {"best_gains", (PyCFunction)(void (*)(void))LM_best_gains, METH_FASTCALL,
      "best_gains(vocab, flags, lows, sites, bos, length_cost, freq_discount) -> [gain, ...]: the scan's site gains"},
+    {"site_gains", (PyCFunction)(void (*)(void))LM_site_gains, METH_FASTCALL,
+     "site_gains(vocab, sites, bos, length_cost, freq_discount) -> [[weighted gain, ...], ...]: _Doc._site's gains"},
     {"logp", (PyCFunction)(void (*)(void))LM_logp, METH_FASTCALL,
      "logp(word, prev1=None, prev2=None) -> log10 P(word | prev2 prev1)"},
     {"fluency", (PyCFunction)(void (*)(void))LM_fluency, METH_FASTCALL,
