@@ -190,3 +190,14 @@ def test_scan_evidence_same_on_both_paths(monkeypatch):
     finally:
         monkeypatch.undo()
         scoring.get_scorer.cache_clear()
+
+
+def test_sure_spun_is_off_by_default(monkeypatch):
+    import dataclasses
+
+    ev = scan.scan_evidence(CLEAN, Config())
+    doubtful = dataclasses.replace(ev, score=0.6, dense_score=0.6, edit_score=0.6, dense_edit_score=0.6)
+    assert scan.SURE_SPUN is None and not scan.decided(doubtful)
+    monkeypatch.setattr(scan, "SURE_SPUN", 0.5)
+    assert scan.decided(doubtful) and not scan.decided(doubtful, "edit_score")
+    assert not scan.decided(dataclasses.replace(doubtful, score=0.4, dense_score=0.4))

@@ -52,6 +52,13 @@ __all__ = ["scan_score", "scan_evidence", "decided", "usable", "DECIDED"]
 #: pass's on the BBC sample, the real pages or the non-news texts (scores within 0.01 but for one
 #: text), and the scan alone decided 66% of the spun and 96% of the clean BBC articles
 DECIDED = 0.01
+#: an experiment's switch, off by default (None): a spin score without the thesaurus sample of at
+#: least SURE_SPUN stands as the text's spin_score (its verdict, spun, cannot change: the sample only
+#: adds evidence), so the scan decides most spun texts alone, but the score it returns is then the
+#: evidence without the sample, up to ~0.3 below the full pass's (0.70 for 0.998). Measured at 0.5
+#: and 0.8 (benchmarks/scan.py --sure-spun, benchmarks/RESULTS.md "Speed (issue 14)": no verdict
+#: differed, AUC unchanged); left off because ``--threshold`` users above 0.5 would see other texts
+SURE_SPUN: float | None = None
 #: words, paragraph breaks (a blank line) and punctuation marks, as the scan reads them (``re``:
 #: its ``\w`` is ``str.isalnum`` or "_", what the fluency loop takes for a word); a single line
 #: break is a space, as in textfix.tokens (hard-wrapped text)
@@ -175,7 +182,10 @@ def decided(ev: Evidence, verdict: str = "score") -> bool:
     text's parts)? The thesaurus sample can only raise the evidence: its tables' ratios are at
     least 1, and its suspicious phrases make the rest count more (the density): sure to be spun
     is sure, and sure to be clean is sure when it would stay so at full density."""
-    return getattr(ev, verdict) >= 1.0 - DECIDED or getattr(ev, "dense_" + verdict) <= DECIDED
+    score = getattr(ev, verdict)
+    if score >= 1.0 - DECIDED or getattr(ev, "dense_" + verdict) <= DECIDED:
+        return True
+    return SURE_SPUN is not None and verdict == "score" and score >= SURE_SPUN
 
 
 def scan_evidence(text: str, cfg: Config) -> Evidence | None:
