@@ -1,4 +1,8 @@
-/* textfix._fastlm: the trigram scorer's hot loop (Scorer.score, logp) in C.
+/* textfix._fastlm: the trigram scorer's hot loop (Scorer.score, logp) in C, and the hot loops
+ * around it: the scan's pass over a text (LM.scan: tokens, forms, fluency; textfix/scan.py), the
+ * site gains of the scan and of the full pass (LM.best_gains, LM.site_gains), the phrase look-up
+ * by first word (phrases) and detect.estimate_rate's loop (estimate_rate). Each is the same
+ * operations in the same order as its Python fallback (tests/test_fastlm.py, tests/test_scan.py).
  *
  * The n-gram model stays pocketsphinx's own: textfix/scoring.py loads it through the C functions
  * that pocketsphinx's extension module exports (ps_config_init, logmath_init, ngram_model_read,

@@ -318,8 +318,9 @@ _ERR_WARN = 2
 class TrigramScorer(Scorer):
     """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``).
 
-    With the compiled loop (see :func:`compiled_available`) ``score``, ``gains``, ``logp`` and
-    ``unigram`` are C methods over the same model; otherwise the pure-Python ones below."""
+    With the compiled loop (see :func:`compiled_available`) ``score``, ``gains``, ``logp``,
+    ``unigram``, ``fluency`` and ``scan`` are C methods over the same model (and ``_fast``, the
+    ``_fastlm.LM``, has the batch site gains); otherwise the pure-Python ones."""
 
     name = "trigram"
     _LOG10 = math.log10(1.0001)
