@@ -21,8 +21,10 @@
 #include <stdint.h>
 
 /* every float operation as written, one rounding each, as Python computes it (no fused multiply-add;
- * hatch_build.py also passes -ffp-contract=off, which gcc needs) */
+ * hatch_build.py passes -ffp-contract=off, which gcc needs; clang also honours the pragma) */
+#if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
+#endif
 
 /* token flags of fluency(): what textfix.scan reads about each token */
 #define F_WORD 1         /* a word (its first character is a letter, digit or '_') */
