@@ -31,7 +31,7 @@ def compile_extension(root: Path, out_dir: Path) -> Path | None:
     target = out_dir / f"_fastlm{sysconfig.get_config_var('EXT_SUFFIX') or '.so'}"
     link = ["-bundle", "-undefined", "dynamic_lookup"] if sys.platform == "darwin" else ["-shared"]
     digest = hashlib.sha256((root / SOURCE).read_bytes()).hexdigest()
-    cmd = [*cc, "-O2", "-fPIC", "-fwrapv", f'-DTEXTFIX_FASTLM_SOURCE="{digest}"', "-I", include,
+    cmd = [*cc, "-O2", "-fPIC", "-fwrapv", "-ffp-contract=off", f'-DTEXTFIX_FASTLM_SOURCE="{digest}"', "-I", include,
            str(root / SOURCE), "-o", str(target), *link]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)

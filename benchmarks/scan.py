@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real", action="store_true", help="also the real spun pages and their originals")
     ap.add_argument("--offdomain", action="store_true", help="also the clean non-news texts")
     ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--sure-spun", type=float, metavar="T",
+                    help="an experiment: textfix.scan.SURE_SPUN = T (the scan's score stands from T up)")
     ap.add_argument("--json", type=Path, help="also write every number to this file")
     ap.add_argument("--write", type=Path, metavar="DIR",
                     help="only write the BBC sets as files, DIR/spun/*.txt and DIR/clean/*.txt (BBC text: "
@@ -111,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from textfix import scan
 
+    if args.sure_spun is not None:
+        scan.SURE_SPUN = args.sure_spun  # the pool forks: its workers inherit it
     items = [(k, n, t) for k, v in sets.items() for n, t in v]
     t0 = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.jobs, initializer=_warm) as pool:
@@ -118,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, list] = {}
     for (k, n, _), o in zip(items, out):
         res.setdefault(k, []).append((n, *o))
-    print(f"# spin_score: the scan against the full pass ({_corpus.textfix_revision()}, DECIDED = {scan.DECIDED}, "
+    print(f"# spin_score: the scan against the full pass ({_corpus.textfix_revision()}, DECIDED = {scan.DECIDED}, SURE_SPUN = {scan.SURE_SPUN}, "
           f"spinner {CONFIGS[args.spinner].name}, {time.perf_counter() - t0:.0f} s wall, {args.jobs} processes)\n")
     print("| texts | n | flagged (>= 0.5): full pass | scan | verdicts that differ (full -> scan) | "
           "decided by the scan alone | median / max abs. difference | CPU s full / scan |")

@@ -20,7 +20,7 @@ the clean originals):
 Every timing is repeated (``--repeats``, default 5; ``--quick`` = 2) and the median is reported.
 
 usage: python benchmarks/speed.py [--quick] [--repeats N] [--limit N] [--spinner CONFIG] [--json]
-                                  [--no-cli] [--no-scaling]
+                                  [--no-cli] [--no-scaling] [--only spin_score] [--sure-spun T]
 """
 from __future__ import annotations
 
@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-docs", type=int, help="articles in the 1x unit of the scaling rows "
                     "(default: the whole sample; --quick: 30)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    ap.add_argument("--sure-spun", type=float, metavar="T", help="also time spin_score with the scan's "
+                    "experimental rule textfix.scan.SURE_SPUN = T (extra rows, same run)")
+    ap.add_argument("--only", choices=["spin_score"], help="time only these textfix rows (and the baselines)")
     args = ap.parse_args(argv)
     R = args.repeats or (2 if args.quick else 5)
 
@@ -167,12 +170,25 @@ def main(argv: list[str] | None = None) -> int:
             toks = tokenize(d)
             find_matches(toks, lex, [t.fixed is None for t in toks])
 
+    def sure_spun(docs: list[str]) -> list[float]:
+        from textfix import scan
+
+        scan.SURE_SPUN = args.sure_spun
+        try:
+            return [textfix.spin_score(d) for d in docs]
+        finally:
+            scan.SURE_SPUN = None
+
     fns: dict[str, tuple[str | None, object]] = {}
     if textfix:
         for path in paths:
-            fns[f"textfix.restore [{path}]"] = (path, lambda docs: [textfix.restore(d) for d in docs])
+            if not args.only:
+                fns[f"textfix.restore [{path}]"] = (path, lambda docs: [textfix.restore(d) for d in docs])
             fns[f"textfix.spin_score [{path}]"] = (path, lambda docs: [textfix.spin_score(d) for d in docs])
-            fns[f"textfix.learn [{path}]"] = (path, lambda docs: textfix.learn(docs))
+            if args.sure_spun is not None:
+                fns[f"textfix.spin_score [{path}, SURE_SPUN = {args.sure_spun:g}]"] = (path, sure_spun)
+            if not args.only:
+                fns[f"textfix.learn [{path}]"] = (path, lambda docs: textfix.learn(docs))
     fns["ftfy.fix_text"] = (None, lambda docs: [ftfy.fix_text(d) for d in docs])
     fns["regex tokenise"] = (None, lambda docs: [TOKEN.findall(d) for d in docs])
     if textfix:

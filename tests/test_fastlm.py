@@ -166,3 +166,62 @@ def test_stale_build_refused(monkeypatch, tmp_path):
         monkeypatch.undo()
         scoring._fastlm_module.cache_clear()
     assert scoring.compiled_available()
+
+
+@compiled
+def test_estimate_rate_matches_pure(monkeypatch):
+    """detect.estimate_rate's EM loop in C (_fastlm.estimate_rate): the same floats as the Python
+    loop (whose sums are Python's sum(): plain before 3.12, compensated from 3.12 on)."""
+    import random
+
+    from textfix import detect
+
+    rng = random.Random(11)
+    cases = [([], None), ([0.0], None), ([2.0], [1.0]), ([-9.0, 9.0, 0.0], [1.0, 2.0, 0.5]), ([1e-9] * 50, None)]
+    for _ in range(3000):
+        k = rng.randint(1, 50)
+        gains = [rng.choice([rng.gauss(0.0, 2.0), rng.uniform(-10.0, 10.0), 0.0, 1.0, -7.0, 6.0]) for _ in range(k)]
+        weights = None if rng.random() < 0.4 else [rng.choice([1.0, 2.5, 3.0, 0.5, rng.uniform(0.1, 5.0)])
+                                                   for _ in range(k)]
+        cases.append((gains, weights))
+    fast = [detect.estimate_rate(g, w) for g, w in cases]
+    fast_iters = [detect.estimate_rate(g, w, iters=3) for g, w in cases[:200]]
+    monkeypatch.setattr(detect, "_compiled", lambda: None)
+    assert [detect.estimate_rate(g, w) for g, w in cases] == fast
+    assert [detect.estimate_rate(g, w, iters=3) for g, w in cases[:200]] == fast_iters
+    # weights that do not pair up with the gains take the Python loop (zip's truncation)
+    assert detect.estimate_rate([1.0, 2.0], [1.0]) == detect.estimate_rate([1.0, 2.0], (w for w in [1.0]))
+
+
+@compiled
+def test_document_sites_same_on_both_paths(monkeypatch):
+    """_Doc's evidence sites (their gains from _fastlm.LM.site_gains on the compiled path, from
+    candidate_gains on the pure one): the same sites, gains and evidence."""
+    from textfix import pipeline
+    from textfix.config import Config
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    texts += ["A uncommon journey by Russia’s protection minister to North Korea final week.",
+              "An necessary assembly was held, he mentioned. “The final 12 months were laborious,” she said."]
+
+    def sites(cfg):
+        out = []
+        for t in texts:
+            d = pipeline._Doc(t, cfg)
+            out.append((d.evidence, sorted(d.gains.values()), [
+                (s.gain, s.region, s.multiword_curated, s.article_tell, s.table, s.stands_for, s.occurrences,
+                 s.match.i, s.match.j, s.match.spun, s.match.candidates) for s in d.sites]))
+        return out
+
+    cfg = Config()
+    assert scoring.get_scorer("trigram").compiled
+    fast = sites(cfg)
+    assert sum(len(f[2]) for f in fast) > 50 and any(s[3] for f in fast for s in f[2])  # sites, an article tell
+    monkeypatch.setenv("TEXTFIX_PURE", "1")
+    scoring.get_scorer.cache_clear()
+    try:
+        assert not scoring.get_scorer("trigram").compiled
+        assert sites(cfg) == fast
+    finally:
+        monkeypatch.undo()
+        scoring.get_scorer.cache_clear()

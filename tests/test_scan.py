@@ -2,10 +2,13 @@
 when the full pass is used instead, and the science check it shares with the full pass."""
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import textfix
 from textfix import pipeline, scan, science, scoring
@@ -117,3 +120,84 @@ def test_domain_evidence_as_before():
         assert science.domain_evidence_words(words) == _old_domain_evidence(words)
         seen_science |= science.is_science_words(words)
     assert seen_science
+
+
+# -- the compiled scan (_fastlm.LM.scan, _fastlm.phrases) against the pure-Python one -------------
+
+_TRICKY = "aAbZé’'_\n \t.,“”\"!?…1２٣ǅİßΣx\u00a0\u3000\u2028\x1c-"
+
+
+def _varied_texts() -> list[str]:
+    rng = random.Random(7)
+    texts = _texts() + ["İstanbul’S CAFÉ don’t x_y 3’4 ÆØ STRAßE ǅ", "rock'n'roll ’tis 'quoted' \u2028 \x1c x\u00a0y",
+                        "A\n \n\nB\n\n\n", "\n", "’", "a’", "a’b’", "ΣΑΣ ΟΔΟΣ"]
+    for _ in range(300):
+        texts.append("".join(rng.choice(_TRICKY) for _ in range(rng.randint(0, 30))))
+    return texts
+
+
+@compiled
+def test_scan_pass_matches_pure():
+    fast, pure = scoring.TrigramScorer(compiled=True), scoring.TrigramScorer(compiled=False)
+    for text in _varied_texts():
+        for sci in (True, False):
+            assert fast.scan(text, -3.0, "<s>", sci) == pure.scan(text, -3.0, "<s>", sci), (text, sci)
+
+
+@compiled
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TRICKY) | st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_scan_pass_matches_pure_on_any_text(text):
+    fast, pure = _both_scorers()
+    assert fast.scan(text, -3.0, "<s>", True) == pure.scan(text, -3.0, "<s>", True)
+
+
+@functools.cache
+def _both_scorers() -> tuple:
+    return scoring.TrigramScorer(compiled=True), scoring.TrigramScorer(compiled=False)
+
+
+@compiled
+def test_phrases_as_the_automaton_finds_them():
+    """_fastlm.phrases over the curated index finds what the Aho-Corasick pass finds."""
+    cur = scan._curated(Config().tables)
+    sc = scoring.get_scorer("trigram")
+    n = 0
+    for text in _varied_texts() + ["a uncommon journey final week , the final 12 months", "final 12 months"]:
+        lows = sc.scan(text, -3.0, "<s>", False)[1]
+        fast = scan._matches(cur, lows, True)
+        pure = scan._matches(cur, lows, False)
+        assert sorted(fast, key=lambda m: (m.i, m.j)) == sorted(pure, key=lambda m: (m.i, m.j))
+        n += len(fast)
+    assert n > 50
+    with pytest.raises(TypeError):
+        scoring._fastlm_module().phrases(("a",), {})
+    assert scoring._fastlm_module().phrases(["a", "b", "a"], {"a": (((), 1), (("b",), 2))}) == [(0, 1), (0, 2), (2, 1)]
+
+
+@compiled
+def test_scan_evidence_same_on_both_paths(monkeypatch):
+    cfg = Config()
+    texts = _varied_texts()
+    fast = [scan.scan_evidence(t, cfg) for t in texts]
+    science_fast = [science.domain_evidence_words(t.lower().split()) for t in texts]
+    monkeypatch.setenv("TEXTFIX_PURE", "1")
+    scoring.get_scorer.cache_clear()
+    try:
+        assert not scoring.get_scorer("trigram").compiled
+        assert [scan.scan_evidence(t, cfg) for t in texts] == fast
+        assert [science.domain_evidence_words(t.lower().split()) for t in texts] == science_fast
+    finally:
+        monkeypatch.undo()
+        scoring.get_scorer.cache_clear()
+
+
+def test_sure_spun_is_off_by_default(monkeypatch):
+    import dataclasses
+
+    ev = scan.scan_evidence(CLEAN, Config())
+    doubtful = dataclasses.replace(ev, score=0.6, dense_score=0.6, edit_score=0.6, dense_edit_score=0.6)
+    assert scan.SURE_SPUN is None and not scan.decided(doubtful)
+    monkeypatch.setattr(scan, "SURE_SPUN", 0.5)
+    assert scan.decided(doubtful) and not scan.decided(doubtful, "edit_score")
+    assert not scan.decided(dataclasses.replace(doubtful, score=0.4, dense_score=0.4))

@@ -145,6 +145,12 @@ def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def _compiled():  # noqa: ANN202  (textfix._fastlm or None)
+    from .scoring import _fastlm_module, compiled_available
+
+    return _fastlm_module() if compiled_available() else None
+
+
 def estimate_rate(gains: Sequence[float], weights: Sequence[float] | None = None, *, iters: int = 30
                   ) -> tuple[float, float]:
     """Maximum-likelihood share ``r`` of sites the spinner replaced, and the log10 likelihood
@@ -154,6 +160,10 @@ def estimate_rate(gains: Sequence[float], weights: Sequence[float] | None = None
     wording); under rate ``r`` a site's likelihood is ``r * 10**g + (1 - r)``. Gains are tempered
     and clipped first: an n-gram model is overconfident about single words.
     """
+    fast = _compiled() if weights is None or (isinstance(weights, (list, tuple)) and len(weights) == len(gains)) \
+        else None
+    if fast is not None:  # the same loop in C (textfix._fastlm), the same floats
+        return fast.estimate_rate(gains, weights, iters, TEMPER, GAIN_CLIP)
     if not gains:
         return 0.0, 0.0
     w = list(weights) if weights is not None else [1.0] * len(gains)

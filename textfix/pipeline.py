@@ -16,7 +16,8 @@ import math
 
 from . import homoglyph, scan
 from .config import Config, resolve_config
-from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, article_logodds, candidate_gains, chunks,
+from .decode import (DISCOUNTED, FREQ_DISCOUNT, LENGTH_COST, Choice, Match, _cand_info, article_logodds, candidate_gains,
+                     chunks,
                      decode_chunk, find_matches, wants_an, MEMO_ENTRIES)
 from .detect import Evidence, Site, distinct_sites, estimate_rate, evaluate
 from .edits import Edit, Explanation, apply_edits, compose_edits
@@ -399,8 +400,11 @@ class _Doc:
         # a sampled match stands for at most MAX_STANDS_FOR others: a long clean article with two
         # unlucky draws must not look spun (the fluency term covers long documents well)
         weight = min(step, MAX_STANDS_FOR)
-        self.sites = [self._site(m) for m in curated] + [
-            self._site(m, weight, EVIDENCE_CANDIDATES) for m in sample]
+        items = [(m, 1.0, None) for m in curated] + [(m, weight, EVIDENCE_CANDIDATES) for m in sample]
+        if self.gain_cache is None and getattr(self.scorer, "compiled", False) and items:
+            self.sites = self._sites_compiled(items)
+        else:
+            self.sites = [self._site(m, w, n) for m, w, n in items]
         n_body = n_quote = n_name = 0
         body: list[str] = []  # the body's words, for a profile's channel evidence
         for t in toks:
@@ -533,6 +537,37 @@ class _Doc:
         multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
         occurrences = self._occurrences.get((m.spun, region), 1)
         return Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for, occurrences)
+
+    def _sites_compiled(self, items: list[tuple[Match, float, int | None]]) -> list[Site]:
+        """``[self._site(m, stands_for, n) for m, stands_for, n in items]``, their gains from one C
+        call (``_fastlm.LM.site_gains``: candidate_gains and the weights added, in the same
+        operations), for a text scored without a gain cache."""
+        toks, scorer = self.tokens, self.scorer
+        specs = []
+        for m, _, n in items:
+            chunk = self.chunks[self._chunk_of[m.i]]
+            lo, hi = max(chunk.start, m.i - 2), min(chunk.end, m.j + 2)
+            cands = m.candidates
+            k = len(cands) if n is None else min(n, len(cands))
+            forms, unis = _cand_info(scorer, cands, k)
+            arts = None
+            if m.i > 0 and toks[m.i - 1].norm in ("a", "an") and toks[m.i].joined_prev:
+                arts = [article_logodds(toks, m, cands[c][0]) for c in range(k)]
+            specs.append((lo, m.i, m.j, hi, lo == chunk.start and chunk.bos, hi == chunk.end and chunk.eos, forms,
+                          unis, _log_weights(cands, self.profile, m.spun), arts, k))
+        out = []
+        for (m, stands_for, n), weighted in zip(items, scorer._fast.site_gains(self.vocab, specs, "<s>", LENGTH_COST,
+                                                                                FREQ_DISCOUNT)):
+            region = self._region(m)
+            if n is not None:
+                m = Match(m.i, m.j, m.spun, m.candidates[:n])
+            self.gains[id(m)] = weighted
+            article_tell = not toks[m.i].cap and m.i > 0 and toks[m.i - 1].norm in ("a", "an") \
+                and toks[m.i].joined_prev and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
+            multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
+            occurrences = self._occurrences.get((m.spun, region), 1)
+            out.append(Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for, occurrences))
+        return out
 
     # -- decisions -------------------------------------------------------------------------
     def protections(self) -> tuple[bool, bool]:

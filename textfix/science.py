@@ -250,13 +250,20 @@ def domain_evidence(tokens: Sequence[Token]) -> tuple[int, int, int]:
 
 
 def domain_evidence_words(words: Sequence[str]) -> tuple[int, int, int]:
-    """:func:`domain_evidence` of a text's words (lowercase, straight apostrophes): one pass of an
-    Aho-Corasick automaton (pyahocorasick) over the words joined by single spaces, which finds
-    every listed n-gram and phrase at every word, as the loop over words and lengths did."""
+    """:func:`domain_evidence` of a text's words (lowercase, straight apostrophes): every listed
+    n-gram and phrase at every word, as the loop over words and lengths did; found by an index of
+    their first words (``_fastlm.phrases``) on the compiled path, by one pass of an Aho-Corasick
+    automaton (pyahocorasick) over the words joined by single spaces on the pure-Python one."""
     words = list(words)
+    from .scoring import _fastlm_module, compiled_available
+
     hits = 0
     found: set[str] = set()
-    for _, (gram, fingerprint, phrase) in _domain_automaton().iter(" " + " ".join(words) + " "):
+    if compiled_available():
+        hits_found = _fastlm_module().phrases(words, _domain_index())
+    else:
+        hits_found = _domain_automaton().iter(" " + " ".join(words) + " ")
+    for _, (gram, fingerprint, phrase) in hits_found:
         hits += gram
         if fingerprint:
             found.add(phrase)
@@ -264,11 +271,9 @@ def domain_evidence_words(words: Sequence[str]) -> tuple[int, int, int]:
 
 
 @functools.cache
-def _domain_automaton():  # noqa: ANN202  (an ahocorasick.Automaton)
-    """" w1 w2 ... " -> (a 2-3 word n-gram of the listed originals, a context-free listed tortured
+def _domain_keys() -> dict[str, tuple[bool, bool, str]]:
+    """"w1 w2 ..." -> (a 2-3 word n-gram of the listed originals, a context-free listed tortured
     phrase, the phrase), for :func:`domain_evidence_words`."""
-    import ahocorasick
-
     grams, spun, _, _ = _domain_terms()
     keys: dict[str, list[bool]] = {}
     for g in grams:
@@ -277,11 +282,31 @@ def _domain_automaton():  # noqa: ANN202  (an ahocorasick.Automaton)
     for g, needs_context in spun.items():
         if not needs_context:
             keys.setdefault(g, [False, False])[1] = True
+    return {g: (gram, fingerprint, g) for g, (gram, fingerprint) in keys.items()}
+
+
+@functools.cache
+def _domain_automaton():  # noqa: ANN202  (an ahocorasick.Automaton)
+    """" w1 w2 ... " -> _domain_keys()'s value, over the words joined by single spaces (the
+    pure-Python path)."""
+    import ahocorasick
+
     automaton = ahocorasick.Automaton()
-    for g, (gram, fingerprint) in keys.items():
-        automaton.add_word(f" {g} ", (gram, fingerprint, g))
+    for g, value in _domain_keys().items():
+        automaton.add_word(f" {g} ", value)
     automaton.make_automaton()
     return automaton
+
+
+@functools.cache
+def _domain_index() -> dict[str, tuple]:
+    """first word -> ((the other words), _domain_keys()'s value), ...: the same phrases for the
+    compiled ``_fastlm.phrases``."""
+    index: dict[str, list] = {}
+    for g, value in _domain_keys().items():
+        words = tuple(g.split(" "))
+        index.setdefault(words[0], []).append((words[1:], value))
+    return {w: tuple(v) for w, v in index.items()}
 
 
 def is_science(tokens: Sequence[Token]) -> bool:
@@ -291,7 +316,10 @@ def is_science(tokens: Sequence[Token]) -> bool:
 
 def is_science_words(words: Sequence[str]) -> bool:
     """:func:`is_science` of a text's words (lowercase, straight apostrophes)."""
-    fingerprints, hits, n_words = domain_evidence_words(words)
+    return _is_science(*domain_evidence_words(words))
+
+
+def _is_science(fingerprints: int, hits: int, n_words: int) -> bool:
     if fingerprints >= AUTO_FINGERPRINTS:
         return True
     return hits >= AUTO_TERM_HITS and 100.0 * hits / max(1, n_words) >= AUTO_TERMS_PER_100

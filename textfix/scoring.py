@@ -13,6 +13,7 @@ Both are loaded on first use and cached; nothing happens at import.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import os
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ OOV_LOGP = -6.5
 #: digit or "_"), a letter word, a name (as textfix.tokens marks them), inside quotation marks, the
 #: first word of an n-gram chunk (after punctuation), of a chunk that starts a sentence
 FLAG_WORD, FLAG_NAME, FLAG_QUOTE, FLAG_CHUNK, FLAG_BOS, FLAG_ALPHA = 1, 2, 4, 8, 16, 32
+_UNSEEN = object()
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                  "fifteen sixteen seventeen eighteen nineteen twenty").split()
 
@@ -221,6 +223,28 @@ class Scorer:
         return n, total, words, oov, n_body, n_quote, n_name, bytes(flags)
 
 
+    def scan(self, text: str, max_unigram: float, bos: str, science: bool) -> tuple:
+        """The scan's one pass over a text (textfix.scan): its tokens (``scan.TOKEN``), their
+        lower-cased forms (curly apostrophes straightened), their vocabulary forms, and
+        :meth:`fluency` over them. Returns ``(toks, lows, vocab, alpha, n, total, words, oov,
+        n_body, n_quote, n_name, flags)``, ``alpha`` being the lower-cased letter words (those
+        with FLAG_ALPHA; None unless ``science``). ``_fastlm.LM.scan`` is the same pass."""
+        from .scan import TOKEN
+
+        toks = TOKEN.findall(text)
+        lows = list(map(str.lower, toks))
+        if "\u2019" in text:
+            lows = [w.replace("\u2019", "'") if "\u2019" in w else w for w in lows]
+        known, vf = self._known, self.vocab_form
+        vocab = list(map(known.get, lows, itertools.repeat(_UNSEEN, len(lows))))
+        if vocab.count(_UNSEEN):
+            for k in [k for k, v in enumerate(vocab) if v is _UNSEEN]:
+                vocab[k] = vf(lows[k])
+        n, total, words, oov, n_body, n_quote, n_name, flags = self.fluency(toks, vocab, max_unigram, bos)
+        alpha = [w for w, f in zip(lows, flags) if f & FLAG_ALPHA] if science else None
+        return toks, lows, vocab, alpha, n, total, words, oov, n_body, n_quote, n_name, flags
+
+
 def compiled_available() -> bool:
     """Is the compiled scoring loop (``textfix._fastlm``, built at install time when a C compiler
     is there) importable and not turned off with ``TEXTFIX_PURE=1``?"""
@@ -294,8 +318,9 @@ _ERR_WARN = 2
 class TrigramScorer(Scorer):
     """pocketsphinx's CMU 3-gram model (``en-us.lm.bin``).
 
-    With the compiled loop (see :func:`compiled_available`) ``score``, ``gains``, ``logp`` and
-    ``unigram`` are C methods over the same model; otherwise the pure-Python ones below."""
+    With the compiled loop (see :func:`compiled_available`) ``score``, ``gains``, ``logp``,
+    ``unigram``, ``fluency`` and ``scan`` are C methods over the same model (and ``_fast``, the
+    ``_fastlm.LM``, has the batch site gains); otherwise the pure-Python ones."""
 
     name = "trigram"
     _LOG10 = math.log10(1.0001)
@@ -324,6 +349,7 @@ class TrigramScorer(Scorer):
             self.logp = fast.logp        # type: ignore[method-assign]
             self.unigram = fast.logp     # type: ignore[method-assign]  (logp(word) has no history)
             self.fluency = fast.fluency  # type: ignore[method-assign]
+            self.scan = functools.partial(fast.scan, self._known, self.vocab_form)  # type: ignore[method-assign]
         else:
             from pocketsphinx import Config, LogMath, NGramModel  # heavy C extension: import on first use
 
