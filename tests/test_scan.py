@@ -201,3 +201,23 @@ def test_sure_spun_is_off_by_default(monkeypatch):
     monkeypatch.setattr(scan, "SURE_SPUN", 0.5)
     assert scan.decided(doubtful) and not scan.decided(doubtful, "edit_score")
     assert not scan.decided(dataclasses.replace(doubtful, score=0.4, dense_score=0.4))
+
+
+def test_restore_returns_clean_text_from_the_scan(monkeypatch):
+    # text the scan is sure is clean comes back without the full pass (which would edit nothing)
+    import textfix.pipeline as pipeline
+    from test_profile import CLEAN
+
+    assert textfix.restore(CLEAN) == CLEAN == textfix.explain(CLEAN).text
+
+    def no_full_pass(*args, **kwargs):
+        raise AssertionError("the full pass ran")
+
+    monkeypatch.setattr(pipeline, "run", no_full_pass)
+    assert textfix.restore(CLEAN) == CLEAN
+    # spun text, a profile, a fingerprint table: the full pass decides
+    for call in (lambda: textfix.restore("A uncommon journey by Russia’s protection minister final week."),
+                 lambda: textfix.restore(CLEAN, profile=textfix.Profile([], 0.0, 0.02, {})),
+                 lambda: textfix.restore(CLEAN, tables=("phrases", "tortured"))):
+        with pytest.raises(AssertionError, match="full pass"):
+            call()

@@ -47,7 +47,9 @@ def restore(text: str, *, profile: Profile | None = None, config: Config | None 
     Clean text comes back unchanged, and everything outside an edited phrase is kept
     byte-for-byte (whitespace, punctuation, quotes, case).
     """
-    return explain(text, profile=profile, config=config, **options).text
+    from .pipeline import restore_text
+
+    return restore_text(text, config, options, profile)
 
 
 def spin_score(text: str, *, profile: Profile | None = None, config: Config | None = None,

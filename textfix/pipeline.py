@@ -1083,6 +1083,27 @@ def run(text: str, config: Config | None, options: dict[str, object], profile: P
     return Explanation(current, tuple(edits), score, notes)
 
 
+def restore_text(text: str, config: Config | None, options: dict[str, object], profile: Profile | None = None
+                 ) -> str:
+    """``run(...).text``, with a fast path for text the scan is sure is clean: when even at full
+    density of suspicious phrases its edit evidence stays at most scan.DECIDED (far below
+    FULL_SCORING_MIN, where the full pass decodes nothing), the full pass would make no edit, so
+    the text comes back as it is. Not for a profile (its channel evidence), long texts (judged in
+    parts), fingerprint tables (edits on their own), look-alike letters or science papers (the scan
+    does not judge them)."""
+    text = _check_text(text)
+    _check_profile(profile)
+    cfg = resolve_config(config, options)
+    if (profile is None and cfg.document_gating and len(text) < LONG_TEXT and scan.usable(cfg)
+            and not FINGERPRINTS.intersection(cfg.tables) and text.strip()):
+        read, glyphs = homoglyph.read(text)
+        if not glyphs:
+            ev = scan.scan_evidence(read, cfg)
+            if ev is not None and ev.dense_edit_score <= scan.DECIDED and ev.edit_score <= scan.DECIDED:
+                return text
+    return run(text, config, options, profile).text
+
+
 def score_document(text: str, config: Config | None, options: dict[str, object],
                    profile: Profile | None = None) -> float:
     text = _check_text(text)
