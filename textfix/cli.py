@@ -1161,7 +1161,9 @@ def _describe_profile(profile, docs: int, top: int = 5) -> str:  # noqa: ANN001
     pairs = [e for e in profile.top(len(profile)) if e.spun != ("*",) and e.weight > 0]
     shown = ", ".join(f"{' '.join(e.original)} -> {' '.join(e.spun)} ({e.seen})" for e in pairs[:top])
     return (f"learned the spinner of {_plural(docs, 'document')}: {_plural(len(pairs), 'substitution')}"
-            f"{' (' + shown + ')' if shown else ''}, {profile.spun_share:.0%} of the texts look spun")
+            f"{' (' + shown + ')' if shown else ''}, {profile.spun_share:.0%} of the texts look spun"
+            + (f"; agreement with the common real spinner family's table {profile.family_agreement:.0%} (as far as "
+               f"it agrees, that table's own weights stand)" if profile.family_agreement > 0 else ""))
 
 
 def _site_profile(args: argparse.Namespace, inputs: _Inputs, config: Config, encoding: str,
