@@ -646,11 +646,26 @@ class _Doc:
             # matches (CHANNEL_TABLES)
             quiet: dict[str, dict[tuple[str, ...], list[float]]] = {}
             quiet_w: dict[str, dict[tuple[str, ...], float]] = {}
+            shipped = {t.name: t for t in self.lex.tables}
             for m in free:
                 table = m.candidates[0][1]
+                weight = None
+                gains = self.gains[id(m)]
+                if table == "profile":
+                    # a shipped table's pair that the profile weighed again shadows that table's
+                    # row (one candidate per wording): the match still counts for that table's
+                    # rate, with the table's own weight in place of the profile's
+                    c0 = m.candidates[0][0]
+                    src = c0.source.removeprefix("learned-")
+                    row = shipped.get(src) if src in NO_EVIDENCE_TABLES else None
+                    ws = [c.weight for c in row.get(m.spun) if c.words == c0.words] if row is not None else []
+                    if ws:
+                        table, weight = src, ws[0]
+                        gains = [gains[0] - _log_weight(c0.weight, "profile") + _log_weight(weight, src), *gains[1:]]
                 if table in NO_EVIDENCE_TABLES and self._region(m) == "body":
-                    quiet.setdefault(table, {}).setdefault(m.spun, []).append(max(self.gains[id(m)]))
-                    quiet_w.setdefault(table, {})[m.spun] = max(c.weight for c, tb in m.candidates if tb == table)
+                    quiet.setdefault(table, {}).setdefault(m.spun, []).append(max(gains))
+                    quiet_w.setdefault(table, {})[m.spun] = weight if weight is not None else \
+                        max(c.weight for c, tb in m.candidates if tb == table)
             for table, groups in quiet.items():
                 self.decode_rates[table] = estimate_rate([sum(g) / len(g) for g in groups.values()])[0]
                 ws = quiet_w[table].values()
