@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from sys import intern
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .profile import ANY, Entry, Profile
@@ -406,8 +406,17 @@ _WARNED: set[str] = set()
 
 
 def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[str] | None = None,
-             scorer: str = "trigram") -> Profile:
-    """The spinner model that best explains ``counts`` (see the module docstring)."""
+             scorer: str = "trigram", pair_gains: Callable[..., list[list[float]]] | None = None) -> Profile:
+    """The spinner model that best explains ``counts`` (see the module docstring).
+
+    ``pair_gains`` (optional): how the per-pair part, about two thirds of the estimate (the LM
+    gains of each candidate pair's original in its spun word's contexts), is computed elsewhere:
+    called as ``pair_gains(pairs, here, costs)`` with the candidate pairs ``(spun, original)`` in
+    order, ``here(part)``, which computes a sublist of them in this process, and each pair's cost,
+    about (1 + the spun word's contexts, the LM calls it takes); it returns every pair's
+    gains, in order (e.g. parts on a cluster's workers with :func:`pair_gains_of`, a part here
+    meanwhile: :func:`textfix.dask.learn`). The gains are the same floats wherever computed, so
+    the profile is the same."""
     from wordfreq import word_frequency
 
     from .scoring import get_scorer
@@ -445,15 +454,23 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
 
     lgk: dict[int, float] = {}  # a count's lgamma terms under the fitted dispersion
 
+    missing_memo: dict[str, float] = {}  # an original's evidence is asked for once per pair
+
     def missing(o: tuple[str, ...]) -> float:
         if len(o) != 1:
             return 0.0
-        e = E(o[0])
+        x = missing_memo.get(o[0])
+        if x is None:
+            x = missing_memo[o[0]] = missing_of(o[0])
+        return x
+
+    def missing_of(w: str) -> float:
+        e = E(w)
         # a word this text uses as a name ("York", "Mr") is not expected in lower case at
         # wordfreq's rate, which counts every case
-        if e <= 0 or counts.names.get(o[0], 0) > NAME_SHARE * e:
+        if e <= 0 or counts.names.get(w, 0) > NAME_SHARE * e:
             return 0.0
-        n = c.get(o[0], 0)
+        n = c.get(w, 0)
         a = lgk.get(n)
         if a is None:
             a = lgk[n] = _nb_head(n, k)
@@ -500,8 +517,19 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     #    in the places of native words (words seen as often as expected): a language model
     #    prefers common synonyms anywhere, and only a gain beyond that is evidence
     ev: dict[tuple[str, tuple[str, ...]], tuple[float, float, int]] = {}
-    for (s, o), src in pairs.items():
-        gs = ctxm.gains(counts.contexts.get(s, ()), s, o)
+    items = list(pairs)
+
+    def here(part: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[float]]:
+        return [ctxm.gains(counts.contexts.get(s, ()), s, o) for s, o in part]
+
+    if pair_gains is not None and items:
+        ctxs = counts.contexts
+        all_gains = pair_gains(items, here, [1 + len(ctxs.get(s, ())) for s, _ in items])
+    else:
+        all_gains = here(items)
+    if len(all_gains) != len(items):
+        raise RuntimeError(f"pair_gains returned {len(all_gains)} gain lists for {len(items)} pairs")
+    for (s, o), gs in zip(items, all_gains):
         if gs:
             ev[(s, o)] = (missing(o) + fit(s, o), sum(gs) / len(gs), len(gs))
     null = []
@@ -608,6 +636,16 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     if prior is not None:
         profile = _with_prior(profile, prior)
     return profile
+
+
+def pair_gains_of(counts: Counts, pairs: Sequence[tuple[str, tuple[str, ...]]], scorer: str = "trigram"
+                  ) -> list[list[float]]:
+    """The gains :func:`estimate` computes for these candidate pairs of ``counts`` (its
+    ``pair_gains`` part), computed here: for a worker that holds the counts."""
+    from .scoring import get_scorer
+
+    ctxm = _Context(get_scorer(scorer))
+    return [ctxm.gains(counts.contexts.get(s, ()), s, o) for s, o in pairs]
 
 
 def prepare(scorer: str = "trigram", sources: Sequence[str] | None = None) -> None:
