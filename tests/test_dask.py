@@ -108,7 +108,7 @@ def test_the_estimate_shared_with_the_workers_gives_the_same_profile(client, dum
         return wrapped
 
     monkeypatch.setattr(tdask, "_gains_on_workers", spy)
-    for share in (0.8, 0.0, 5.0):  # this process's part: some, none, most
+    for share in (0.0, 0.8, 5.0):  # this process's part: none (the default), some, most
         monkeypatch.setattr(tdask, "REMOTE_PAIRS", 1)
         monkeypatch.setattr(tdask, "HERE_SHARE", share)
         assert tdask.learn(bag, jsonl=True).entries == alone

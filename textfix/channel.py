@@ -414,8 +414,9 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     called as ``pair_gains(pairs, here, costs)`` with the candidate pairs ``(spun, original)`` in
     order, ``here(part)``, which computes a sublist of them in this process, and each pair's cost,
     about (1 + the spun word's contexts, the LM calls it takes); it returns every pair's
-    gains, in order (e.g. parts on a cluster's workers with :func:`pair_gains_of`, a part here
-    meanwhile: :func:`textfix.dask.learn`). The gains are the same floats wherever computed, so
+    gains, in order, or a function that returns them when called: the estimate does what needs
+    no gains before it calls it (parts on a cluster's workers with :func:`pair_gains_of` while
+    this process does the rest: :func:`textfix.dask.learn`). The gains are the same floats wherever computed, so
     the profile is the same."""
     from wordfreq import word_frequency
 
@@ -522,16 +523,13 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     def here(part: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[float]]:
         return [ctxm.gains(counts.contexts.get(s, ()), s, o) for s, o in part]
 
+    pending = None
     if pair_gains is not None and items:
         ctxs = counts.contexts
-        all_gains = pair_gains(items, here, [1 + len(ctxs.get(s, ())) for s, _ in items])
-    else:
-        all_gains = here(items)
-    if len(all_gains) != len(items):
-        raise RuntimeError(f"pair_gains returned {len(all_gains)} gain lists for {len(items)} pairs")
-    for (s, o), gs in zip(items, all_gains):
-        if gs:
-            ev[(s, o)] = (missing(o) + fit(s, o), sum(gs) / len(gs), len(gs))
+        pending = pair_gains(items, here, [1 + len(ctxs.get(s, ())) for s, _ in items])
+    # meanwhile (``pair_gains`` may be computing them elsewhere), what needs no gains: each pair's
+    # count evidence, the null gains, and the rates of step 6
+    count_ev = [missing(o) + fit(s, o) for s, o in items]
     null = []
     for s, n in c.most_common():
         if len(null) >= NULL_CONTEXTS:
@@ -540,6 +538,13 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
             continue
         for o, _ in _candidates(s, sources)[:2]:
             null.extend(ctxm.gains(counts.contexts.get(s, ()), s, o, 3))
+    rates = _rates(c, pi, missing, E)
+    all_gains = here(items) if pending is None else pending() if callable(pending) else pending
+    if len(all_gains) != len(items):
+        raise RuntimeError(f"pair_gains returned {len(all_gains)} gain lists for {len(items)} pairs")
+    for (s, o), gs, x in zip(items, all_gains, count_ev):
+        if gs:
+            ev[(s, o)] = (x, sum(gs) / len(gs), len(gs))
     if len(null) >= 30:
         mu0 = sum(null) / len(null)
         sd = max(0.3, math.sqrt(sum((g - mu0) ** 2 for g in null) / (len(null) - 1)))
@@ -616,10 +621,23 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         entries.append(Entry((s,), o, round(w, 4), round(b, 4), priors[(s, o)], c[s], round(E(s), 2),
                              c.get(oo, 0) if len(o) == 1 else 0, round(E(oo), 2) if len(o) == 1 else 0.0,
                              round(mean_gain, 3), f"learned:{pairs[(s, o)]}"))
-    # 6. the rate of each original a shipped table could propose here, from its body count: a
-    #    word the body uses at its normal rate is none of this spinner's ("immutable")
+    # 6. the rate of each original a shipped table could propose here (computed above)
+    entries.extend(rates)
+    profile = Profile(entries, 0.5, eps, {**_meta(counts, sources), **stats})
+    profile = Profile(profile.entries, _spun_share(profile, counts), eps, profile.meta)
+    if prior is not None:
+        profile = _with_prior(profile, prior)
+    return profile
+
+
+def _rates(c: Counter, pi: float, missing: Callable[[tuple[str, ...]], float], E: Callable[[str], float]
+           ) -> list[Entry]:
+    """Step 6 of :func:`estimate`: the rate of each original a shipped table could propose here,
+    from its body count: a word the body uses at its normal rate is none of this spinner's
+    ("immutable")."""
     base = math.log10(pi / (1 - pi))
     rated: set[str] = set()
+    out = []
     for s in c:
         for o, _ in _candidates(s, ("phrases", "family", "moby")):
             if len(o) != 1 or o[0] in rated:
@@ -629,13 +647,9 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
             if abs(llr) < RATE_MIN_LLR:
                 continue
             r = 1.0 / (1.0 + 10 ** -(base + llr))
-            entries.append(Entry(ANY, o, 0.0, round(r, 6), pi, 0, 0.0, c.get(o[0], 0), round(E(o[0]), 2), 0.0,
-                                 "learned:counts"))
-    profile = Profile(entries, 0.5, eps, {**_meta(counts, sources), **stats})
-    profile = Profile(profile.entries, _spun_share(profile, counts), eps, profile.meta)
-    if prior is not None:
-        profile = _with_prior(profile, prior)
-    return profile
+            out.append(Entry(ANY, o, 0.0, round(r, 6), pi, 0, 0.0, c.get(o[0], 0), round(E(o[0]), 2), 0.0,
+                             "learned:counts"))
+    return out
 
 
 def pair_gains_of(counts: Counts, pairs: Sequence[tuple[str, tuple[str, ...]]], scorer: str = "trigram"
