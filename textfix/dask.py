@@ -5,7 +5,9 @@ for one machine, with the same results as the command line.
   :class:`textfix.channel.Counts` (on the workers), the partitions' counts are added up in the
   collection's order (``Counts`` merge; in order, the sum is exactly what one process counting
   every text in turn gets), and the profile is estimated once, here, from the total (this
-  process loads what the estimate reads while the workers count).
+  process loads what the estimate reads while the workers count). The estimate's per-pair LM
+  gains, about two thirds of it, are computed on the workers from the total they hold while this
+  process does the rest of it (``estimate(pair_gains=)``): the same profile.
 * :func:`clean` restores every text on the workers, with a profile (learned, or loaded) that is
   sent to each worker once (one key of the graph), not once per task or record. textfix's tables
   and language model load on first use in each worker process and stay loaded, so a worker pays
