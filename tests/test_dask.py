@@ -85,6 +85,36 @@ def test_two_workers_learn_and_clean_as_the_cli_does(client, dump, cli, tmp_path
         assert scorer_loads == 1 and lexicon_loads <= 2 and profiles == 1
 
 
+def test_the_estimate_shared_with_the_workers_gives_the_same_profile(client, dump, monkeypatch):
+    """learn's estimate computes its per-pair gains in parts, here and on each worker at once:
+    the profile is the one estimated in one process, whatever the parts."""
+    from textfix.channel import Counts, estimate
+
+    bag = db.read_text(str(dump), blocksize=4000)
+    total = Counts()
+    for r in RECORDS:
+        total.add(r["text"])
+    alone = estimate(total).entries
+    calls = []
+    real = tdask._gains_on_workers
+
+    def spy(*args):  # noqa: ANN202
+        run = real(*args)
+
+        def wrapped(items, here, costs):  # noqa: ANN001, ANN202
+            calls.append(len(items))
+            return run(items, here, costs)
+
+        return wrapped
+
+    monkeypatch.setattr(tdask, "_gains_on_workers", spy)
+    for share in (0.0, 0.8, 5.0):  # this process's part: none (the default), some, most
+        monkeypatch.setattr(tdask, "REMOTE_PAIRS", 1)
+        monkeypatch.setattr(tdask, "HERE_SHARE", share)
+        assert tdask.learn(bag, jsonl=True).entries == alone
+    assert len(calls) == 3 and calls[0] > 10
+
+
 def test_bags_of_texts_and_records(client, tmp_path):
     texts = [r["text"] for r in RECORDS]
     profile = textfix.learn(texts)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from sys import intern
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .profile import ANY, Entry, Profile
@@ -406,8 +406,18 @@ _WARNED: set[str] = set()
 
 
 def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[str] | None = None,
-             scorer: str = "trigram") -> Profile:
-    """The spinner model that best explains ``counts`` (see the module docstring)."""
+             scorer: str = "trigram", pair_gains: Callable[..., list[list[float]]] | None = None) -> Profile:
+    """The spinner model that best explains ``counts`` (see the module docstring).
+
+    ``pair_gains`` (optional): how the per-pair part, about two thirds of the estimate (the LM
+    gains of each candidate pair's original in its spun word's contexts), is computed elsewhere:
+    called as ``pair_gains(pairs, here, costs)`` with the candidate pairs ``(spun, original)`` in
+    order, ``here(part)``, which computes a sublist of them in this process, and each pair's cost,
+    about (1 + the spun word's contexts, the LM calls it takes); it returns every pair's
+    gains, in order, or a function that returns them when called: the estimate does what needs
+    no gains before it calls it (parts on a cluster's workers with :func:`pair_gains_of` while
+    this process does the rest: :func:`textfix.dask.learn`). The gains are the same floats wherever computed, so
+    the profile is the same."""
     from wordfreq import word_frequency
 
     from .scoring import get_scorer
@@ -445,15 +455,23 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
 
     lgk: dict[int, float] = {}  # a count's lgamma terms under the fitted dispersion
 
+    missing_memo: dict[str, float] = {}  # an original's evidence is asked for once per pair
+
     def missing(o: tuple[str, ...]) -> float:
         if len(o) != 1:
             return 0.0
-        e = E(o[0])
+        x = missing_memo.get(o[0])
+        if x is None:
+            x = missing_memo[o[0]] = missing_of(o[0])
+        return x
+
+    def missing_of(w: str) -> float:
+        e = E(w)
         # a word this text uses as a name ("York", "Mr") is not expected in lower case at
         # wordfreq's rate, which counts every case
-        if e <= 0 or counts.names.get(o[0], 0) > NAME_SHARE * e:
+        if e <= 0 or counts.names.get(w, 0) > NAME_SHARE * e:
             return 0.0
-        n = c.get(o[0], 0)
+        n = c.get(w, 0)
         a = lgk.get(n)
         if a is None:
             a = lgk[n] = _nb_head(n, k)
@@ -500,10 +518,18 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
     #    in the places of native words (words seen as often as expected): a language model
     #    prefers common synonyms anywhere, and only a gain beyond that is evidence
     ev: dict[tuple[str, tuple[str, ...]], tuple[float, float, int]] = {}
-    for (s, o), src in pairs.items():
-        gs = ctxm.gains(counts.contexts.get(s, ()), s, o)
-        if gs:
-            ev[(s, o)] = (missing(o) + fit(s, o), sum(gs) / len(gs), len(gs))
+    items = list(pairs)
+
+    def here(part: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[float]]:
+        return [ctxm.gains(counts.contexts.get(s, ()), s, o) for s, o in part]
+
+    pending = None
+    if pair_gains is not None and items:
+        ctxs = counts.contexts
+        pending = pair_gains(items, here, [1 + len(ctxs.get(s, ())) for s, _ in items])
+    # meanwhile (``pair_gains`` may be computing them elsewhere), what needs no gains: each pair's
+    # count evidence, the null gains, and the rates of step 6
+    count_ev = [missing(o) + fit(s, o) for s, o in items]
     null = []
     for s, n in c.most_common():
         if len(null) >= NULL_CONTEXTS:
@@ -512,6 +538,13 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
             continue
         for o, _ in _candidates(s, sources)[:2]:
             null.extend(ctxm.gains(counts.contexts.get(s, ()), s, o, 3))
+    rates = _rates(c, pi, missing, E)
+    all_gains = here(items) if pending is None else pending() if callable(pending) else pending
+    if len(all_gains) != len(items):
+        raise RuntimeError(f"pair_gains returned {len(all_gains)} gain lists for {len(items)} pairs")
+    for (s, o), gs, x in zip(items, all_gains, count_ev):
+        if gs:
+            ev[(s, o)] = (x, sum(gs) / len(gs), len(gs))
     if len(null) >= 30:
         mu0 = sum(null) / len(null)
         sd = max(0.3, math.sqrt(sum((g - mu0) ** 2 for g in null) / (len(null) - 1)))
@@ -588,10 +621,23 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
         entries.append(Entry((s,), o, round(w, 4), round(b, 4), priors[(s, o)], c[s], round(E(s), 2),
                              c.get(oo, 0) if len(o) == 1 else 0, round(E(oo), 2) if len(o) == 1 else 0.0,
                              round(mean_gain, 3), f"learned:{pairs[(s, o)]}"))
-    # 6. the rate of each original a shipped table could propose here, from its body count: a
-    #    word the body uses at its normal rate is none of this spinner's ("immutable")
+    # 6. the rate of each original a shipped table could propose here (computed above)
+    entries.extend(rates)
+    profile = Profile(entries, 0.5, eps, {**_meta(counts, sources), **stats})
+    profile = Profile(profile.entries, _spun_share(profile, counts), eps, profile.meta)
+    if prior is not None:
+        profile = _with_prior(profile, prior)
+    return profile
+
+
+def _rates(c: Counter, pi: float, missing: Callable[[tuple[str, ...]], float], E: Callable[[str], float]
+           ) -> list[Entry]:
+    """Step 6 of :func:`estimate`: the rate of each original a shipped table could propose here,
+    from its body count: a word the body uses at its normal rate is none of this spinner's
+    ("immutable")."""
     base = math.log10(pi / (1 - pi))
     rated: set[str] = set()
+    out = []
     for s in c:
         for o, _ in _candidates(s, ("phrases", "family", "moby")):
             if len(o) != 1 or o[0] in rated:
@@ -601,13 +647,19 @@ def estimate(counts: Counts, *, prior: Profile | None = None, sources: Sequence[
             if abs(llr) < RATE_MIN_LLR:
                 continue
             r = 1.0 / (1.0 + 10 ** -(base + llr))
-            entries.append(Entry(ANY, o, 0.0, round(r, 6), pi, 0, 0.0, c.get(o[0], 0), round(E(o[0]), 2), 0.0,
-                                 "learned:counts"))
-    profile = Profile(entries, 0.5, eps, {**_meta(counts, sources), **stats})
-    profile = Profile(profile.entries, _spun_share(profile, counts), eps, profile.meta)
-    if prior is not None:
-        profile = _with_prior(profile, prior)
-    return profile
+            out.append(Entry(ANY, o, 0.0, round(r, 6), pi, 0, 0.0, c.get(o[0], 0), round(E(o[0]), 2), 0.0,
+                             "learned:counts"))
+    return out
+
+
+def pair_gains_of(counts: Counts, pairs: Sequence[tuple[str, tuple[str, ...]]], scorer: str = "trigram"
+                  ) -> list[list[float]]:
+    """The gains :func:`estimate` computes for these candidate pairs of ``counts`` (its
+    ``pair_gains`` part), computed here: for a worker that holds the counts."""
+    from .scoring import get_scorer
+
+    ctxm = _Context(get_scorer(scorer))
+    return [ctxm.gains(counts.contexts.get(s, ()), s, o) for s, o in pairs]
 
 
 def prepare(scorer: str = "trigram", sources: Sequence[str] | None = None) -> None:
