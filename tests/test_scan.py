@@ -203,18 +203,24 @@ def test_sure_spun_is_off_by_default(monkeypatch):
     assert not scan.decided(dataclasses.replace(doubtful, score=0.4, dense_score=0.4))
 
 
-def test_restore_returns_clean_text_from_the_scan(monkeypatch):
-    # text the scan is sure is clean comes back without the full pass (which would edit nothing)
+def test_clean_text_is_passed_by_the_scan(monkeypatch):
+    # text the scan is sure is clean comes back without the full pass (which would edit nothing),
+    # with the scan's spin score
     import textfix.pipeline as pipeline
     from test_profile import CLEAN
 
-    assert textfix.restore(CLEAN) == CLEAN == textfix.explain(CLEAN).text
+    from textfix.config import resolve_config
+
+    full = pipeline._full_score(CLEAN, resolve_config(None, {}), None)  # the full pass's score
+    assert textfix.restore(CLEAN) == CLEAN
 
     def no_full_pass(*args, **kwargs):
         raise AssertionError("the full pass ran")
 
-    monkeypatch.setattr(pipeline, "run", no_full_pass)
-    assert textfix.restore(CLEAN) == CLEAN
+    monkeypatch.setattr(pipeline, "_decide", no_full_pass)
+    r = textfix.explain(CLEAN)
+    assert r.text == CLEAN and r.edits == () and r.notes == ()
+    assert abs(r.spin_score - full) <= 0.01 and r.spin_score == textfix.spin_score(CLEAN)
     # spun text, a profile, a fingerprint table: the full pass decides
     for call in (lambda: textfix.restore("A uncommon journey by Russia’s protection minister final week."),
                  lambda: textfix.restore(CLEAN, profile=textfix.Profile([], 0.0, 0.02, {})),

@@ -34,7 +34,9 @@ def explain(text: str, *, profile: Profile | None = None, config: Config | None 
             **options: object) -> Explanation:
     """Restore ``text`` and say what changed: an :class:`Explanation` with ``text``, ``edits``,
     ``spin_score`` and ``notes``. ``profile``: a spinner model from :func:`learn` (or
-    ``Profile.load``) for the site the text comes from. Options are those of :class:`Config`."""
+    ``Profile.load``) for the site the text comes from. Options are those of :class:`Config`.
+    A text the one-pass scan is sure is clean (:mod:`textfix.scan`) comes back with no edit and the
+    scan's spin score, without the full pass (which would edit nothing there)."""
     from .pipeline import run
 
     return run(text, config, options, profile)
@@ -47,9 +49,7 @@ def restore(text: str, *, profile: Profile | None = None, config: Config | None 
     Clean text comes back unchanged, and everything outside an edited phrase is kept
     byte-for-byte (whitespace, punctuation, quotes, case).
     """
-    from .pipeline import restore_text
-
-    return restore_text(text, config, options, profile)
+    return explain(text, profile=profile, config=config, **options).text
 
 
 def spin_score(text: str, *, profile: Profile | None = None, config: Config | None = None,
