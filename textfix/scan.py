@@ -27,8 +27,10 @@ The scan reads words as ``re`` splits them (``\\w+`` runs joined by apostrophes,
 and paragraph breaks), a name as a capitalised word that does not begin a sentence, and a quote as
 what stands between quotation marks, which is close to :mod:`textfix.tokens` but not the same: its
 scores differ a little from the full pass's, and ``explain().spin_score`` (the restoring pass's
-evidence) stays the full one. The scan against the full pass: ``benchmarks/scan.py``, and
-benchmarks/RESULTS.md, "Speed (issue 14)".
+evidence) stays the full one, except for a text the scan is sure is clean even at full density
+(``pipeline._surely_clean``): that one comes back from ``explain`` and ``restore`` with the scan's
+score and no edit, the full pass being sure to make none. The scan against the full pass:
+``benchmarks/scan.py``, and benchmarks/RESULTS.md, "Speed (issue 14)".
 """
 from __future__ import annotations
 
