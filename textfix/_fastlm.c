@@ -358,6 +358,23 @@ error:
     return NULL;
 }
 
+/* *buf holds at least n doubles afterwards (its old contents dropped), *cap its size; 0, or -1 with
+ * MemoryError set (best_gains and site_gains share one buffer across their sites) */
+static int grow_buf(double **buf, Py_ssize_t *cap, Py_ssize_t n)
+{
+    if (n <= *cap)
+        return 0;
+    PyMem_Free(*buf);
+    *cap = n * 2;
+    *buf = PyMem_Malloc(sizeof(double) * (size_t)*cap);
+    if (*buf == NULL) {
+        *cap = 0;
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
 /* one site's weighted candidate gains into out[0..nh): decode.candidate_gains over tokens lo..hi-1
  * (the match i..j-1; bos_/eos: the window starts / ends its sentence), each candidate's article
  * log-odds (arts, or None) and log10 weight (logw) added, as _Doc._site adds them. heads: a list
@@ -550,15 +567,8 @@ static PyObject *LM_best_gains(LM *self, PyObject *const *args, Py_ssize_t nargs
         }
         /* decode.candidate_gains's window */
         Py_ssize_t lo = start > i - 2 ? start : i - 2, hi = end < j + 2 ? end : j + 2;
-        if (nh > cap) {
-            PyMem_Free(buf);
-            cap = nh * 2;
-            buf = PyMem_Malloc(sizeof(double) * (size_t)cap);
-            if (buf == NULL) {
-                PyErr_NoMemory();
-                goto error;
-            }
-        }
+        if (grow_buf(&buf, &cap, nh) < 0)
+            goto error;
         if (site_weighted(self, vocab, lo, i, j, hi, lo == start && chunk_bos, hi == end && chunk_eos, bos, bos_wid,
                           heads, nh, unis, logw, arts, length_cost, freq_discount, buf) < 0)
             goto error;
@@ -628,15 +638,8 @@ static PyObject *LM_site_gains(LM *self, PyObject *const *args, Py_ssize_t nargs
         Py_ssize_t nh = site_lists(heads, unis, logw, arts, n);
         if (nh < 0)
             goto error;
-        if (nh > cap) {
-            PyMem_Free(buf);
-            cap = nh * 2;
-            buf = PyMem_Malloc(sizeof(double) * (size_t)cap);
-            if (buf == NULL) {
-                PyErr_NoMemory();
-                goto error;
-            }
-        }
+        if (grow_buf(&buf, &cap, nh) < 0)
+            goto error;
         if (site_weighted(self, vocab, lo, i, j, hi, sbos, seos, bos, bos_wid, heads, nh, unis, logw, arts,
                           length_cost, freq_discount, buf) < 0)
             goto error;

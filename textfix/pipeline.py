@@ -86,13 +86,6 @@ PROFILE_DEMOTION = 1.0
 #: 0.38% -> 0.64% untouched words changed; real pages held out by site (benchmarks/real.py
 #: --learn) 33.1% -> 39.6% removed, new errors 0.46% -> 0.57%: kept symmetric
 VERDICT_CLIP = 3.0
-#: a site profile's evidence on the family table's pairs counts as far as the texts learned from
-#: are not the family's (Profile.family_agreement). Measured with benchmarks/real.py
-#: --learn-folder (one profile learned from the family's 172 real spun pages, each site held out
-#: of the table): with the evidence in full 37.7% removed / 0.55% new errors, scaled by the
-#: agreement (1 there) 48.7% / 0.65%; left out everywhere, synthetic spinners' folders had more
-#: untouched words changed (mythes 0.38 -> 0.46%) and a clean folder 4 words (scaled: as before)
-FAMILY_TRUST_BY_AGREEMENT = True
 #: how far a table's weights are trusted as the spinner's channel probability
 #: (family: 1.0, measured with benchmarks/real.py leave-one-site-out against 0.5 at 1be036f: 50.3%
 #: of the spinner's word errors removed against 46.1%, new errors 1.88% against 1.63%)
@@ -211,10 +204,15 @@ def _log_weights(candidates: tuple, profile: Profile | None = None, spun: tuple[
     out = [_log_weight(c.weight, tb) for c, tb in candidates]
     if profile is not None:
         llr = profile.count_llr
-        # the family table is the real family's measured channel: where the texts learned from
-        # are that family's, their own evidence on its pairs (counts a topic inflates, "stores"
-        # on a retail site beside 218 "shops") does not overrule it (see FAMILY_TRUST_BY_AGREEMENT)
-        keep = 1.0 - profile.family_agreement if FAMILY_TRUST_BY_AGREEMENT else 1.0
+        # the family table is the real family's measured channel: the profile's evidence on its
+        # pairs counts as far as the texts learned from are not that family's
+        # (Profile.family_agreement); on the family's own pages it is counts a topic inflates
+        # ("stores" on a retail site beside 218 "shops"). Measured with benchmarks/real.py
+        # --learn-folder (one profile from the family's 172 real spun pages, each site held out of
+        # the table): with the evidence in full 37.7% removed / 0.55% new errors, scaled by the
+        # agreement (1 there) 48.7% / 0.65%; left out everywhere, synthetic spinners' folders had
+        # more untouched words changed (mythes 0.38 -> 0.46%) and a clean folder 4 words
+        keep = 1.0 - profile.family_agreement
         out = [w if tb == "profile" else w + (keep if tb == "family" else 1.0)
                * (llr(c.words) + _profile_adjust(profile, spun, c.words, tb))
                for w, (c, tb) in zip(out, candidates)]
@@ -526,9 +524,14 @@ class _Doc:
         chunk = self.chunks[self._chunk_of[m.i]]
         gains = candidate_gains(self.scorer, toks, chunk, m, self.vocab, self.gain_cache, n)
         log_weights = _log_weights(m.candidates, self.profile, m.spun)
+        return self._site_of(m, [g + w for g, w in zip(gains, log_weights)], region, stands_for, n)
+
+    def _site_of(self, m: Match, weighted: list[float], region: str, stands_for: float, n: int | None) -> Site:
+        """The Site of match ``m`` (as judged on its first ``n`` candidates) from its weighted
+        candidate gains, which are kept for decoding."""
+        toks = self.tokens
         if n is not None:
             m = Match(m.i, m.j, m.spun, m.candidates[:n])
-        weighted = [g + w for g, w in zip(gains, log_weights)]
         self.gains[id(m)] = weighted
         # "a uncommon": the article fits a candidate and not the word on the page (article_logodds
         # is 0 unless an "a"/"an" comes right before)
@@ -555,19 +558,9 @@ class _Doc:
                 arts = [article_logodds(toks, m, cands[c][0]) for c in range(k)]
             specs.append((lo, m.i, m.j, hi, lo == chunk.start and chunk.bos, hi == chunk.end and chunk.eos, forms,
                           unis, _log_weights(cands, self.profile, m.spun), arts, k))
-        out = []
-        for (m, stands_for, n), weighted in zip(items, scorer._fast.site_gains(self.vocab, specs, "<s>", LENGTH_COST,
-                                                                                FREQ_DISCOUNT)):
-            region = self._region(m)
-            if n is not None:
-                m = Match(m.i, m.j, m.spun, m.candidates[:n])
-            self.gains[id(m)] = weighted
-            article_tell = not toks[m.i].cap and m.i > 0 and toks[m.i - 1].norm in ("a", "an") \
-                and toks[m.i].joined_prev and any(article_logodds(toks, m, c) > 0 for c, _ in m.candidates)
-            multi = len(m.spun) > 1 and any(t not in DISCOUNTED for _, t in m.candidates)
-            occurrences = self._occurrences.get((m.spun, region), 1)
-            out.append(Site(m, max(weighted), region, multi, article_tell, m.candidates[0][1], stands_for, occurrences))
-        return out
+        gains = scorer._fast.site_gains(self.vocab, specs, "<s>", LENGTH_COST, FREQ_DISCOUNT)
+        return [self._site_of(m, weighted, self._region(m), stands_for, n)
+                for (m, stands_for, n), weighted in zip(items, gains)]
 
     # -- decisions -------------------------------------------------------------------------
     def protections(self) -> tuple[bool, bool]:
