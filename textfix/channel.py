@@ -57,6 +57,9 @@ SOURCES = ("phrases", "family", "moby", "mythes", "wordnet", "context")
 #: learned from the other sites' pages) they took removal from 35.6% to 32.1% (new errors 0.51% ->
 #: 0.50%); on synthetic spinners they add reach (benchmarks/RESULTS.md, issue 10): name them
 DEFAULT_SOURCES = ("phrases", "family", "moby")
+#: the sources read from a shipped table (source -> table), and from an installed thesaurus
+_TABLE_SOURCES = {"phrases": "phrases", "family": "family", "moby": "thesaurus"}
+_THESAURUS_SOURCES = ("mythes", "wordnet")
 #: contexts kept per word (the first ones seen): enough to judge a pair, bounded memory
 CONTEXTS = 12
 #: per-document word counts kept for estimating the share of spun texts (a sample of a crawl)
@@ -365,14 +368,14 @@ def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], s
 
     out: list[tuple[tuple[str, ...], str]] = []
     have: set[tuple[str, ...]] = set()
-    for src, table in (("phrases", "phrases"), ("family", "family"), ("moby", "thesaurus")):
+    for src, table in _TABLE_SOURCES.items():
         if src not in sources:
             continue
         for c in load_table(table).get((s,)):
             if c.words not in have and len(c.words) <= 2:
                 have.add(c.words)
                 out.append((c.words, src))
-    for src in ("mythes", "wordnet"):
+    for src in _THESAURUS_SOURCES:
         if src in sources:
             from .thesauri import originals
 
@@ -383,23 +386,18 @@ def _candidates(s: str, sources: Sequence[str]) -> list[tuple[tuple[str, ...], s
     return out
 
 
-#: the Debian package each optional thesaurus source is read from
-DEBIAN_PACKAGES = {"mythes": "mythes-en-us", "wordnet": "wordnet-base"}
-
-
 def _warn_missing_thesauri(sources: Sequence[str]) -> None:
     """A named thesaurus that is not installed gives no candidates: say so once, with the fix."""
-    from .thesauri import available
+    from .thesauri import missing_note
 
     for s in sources:
-        pkg = DEBIAN_PACKAGES.get(s)
-        if pkg and not available(s) and s not in _WARNED:
+        note = missing_note(s) if s in _THESAURUS_SOURCES and s not in _WARNED else None
+        if note:
             _WARNED.add(s)
             import warnings
 
-            warnings.warn(f"candidate source {s!r} is not installed, so it proposes nothing: "
-                          f"apt-get install --no-install-recommends {pkg} (or set TEXTFIX_"
-                          f"{'MYTHES' if s == 'mythes' else 'WORDNET'} to its path)", RuntimeWarning, stacklevel=3)
+            warnings.warn(f"candidate source {s!r} is not installed, so it proposes nothing: {note}",
+                          RuntimeWarning, stacklevel=3)
 
 
 _WARNED: set[str] = set()
@@ -639,7 +637,7 @@ def _rates(c: Counter, pi: float, missing: Callable[[tuple[str, ...]], float], E
     rated: set[str] = set()
     out = []
     for s in c:
-        for o, _ in _candidates(s, ("phrases", "family", "moby")):
+        for o, _ in _candidates(s, tuple(_TABLE_SOURCES)):
             if len(o) != 1 or o[0] in rated:
                 continue
             rated.add(o[0])
@@ -676,11 +674,10 @@ def prepare(scorer: str = "trigram", sources: Sequence[str] | None = None) -> No
     for n in (1_000, 50_000, 1_000_000):
         _expected_words(n)
     get_scorer(scorer)
-    names = {"phrases": "phrases", "family": "family", "moby": "thesaurus"}
     for src in (DEFAULT_SOURCES if sources is None else sources):
-        if src in names:
-            load_table(names[src])
-        elif src in ("mythes", "wordnet"):
+        if src in _TABLE_SOURCES:
+            load_table(_TABLE_SOURCES[src])
+        elif src in _THESAURUS_SOURCES:
             from .thesauri import _links
 
             _links(src)

@@ -23,13 +23,15 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["SOURCES", "available", "originals"]
+__all__ = ["SOURCES", "DEBIAN", "available", "missing_note", "originals"]
 
 WORDNET_DIR = Path(os.environ.get("TEXTFIX_WORDNET", "/usr/share/wordnet"))
 MYTHES_DAT = Path(os.environ.get("TEXTFIX_MYTHES", "/usr/share/mythes/th_en_US_v2.dat"))
 
 #: the thesauri :func:`originals` reads ("merged": MyThes and WordNet together)
 SOURCES = ("moby", "mythes", "wordnet", "merged")
+#: the installed ones: the Debian package each is read from, and the variable naming another path
+DEBIAN = {"mythes": ("mythes-en-us", "TEXTFIX_MYTHES"), "wordnet": ("wordnet-base", "TEXTFIX_WORDNET")}
 
 
 def _source_stamp(path: Path) -> str:
@@ -120,14 +122,19 @@ def _wordnet_links() -> dict[str, str]:
     return {k: " ".join(sorted(v)) for k, v in links.items()}
 
 
+def _file(source: str) -> Path:
+    """The installed file an installed thesaurus is read from (looked up when asked, so that the
+    module's paths can be pointed elsewhere)."""
+    return MYTHES_DAT if source == "mythes" else WORDNET_DIR / "data.noun"
+
+
+_READERS = {"mythes": _mythes_links, "wordnet": _wordnet_links}
+
+
 @functools.cache
 def _merged_links() -> dict[str, str]:
     """MyThes and WordNet links together (what science.word_candidates proposes)."""
-    parts = []
-    if MYTHES_DAT.is_file():
-        parts.append((MYTHES_DAT, _mythes_links))
-    if (WORDNET_DIR / "data.noun").is_file():
-        parts.append((WORDNET_DIR / "data.noun", _wordnet_links))
+    parts = [(_file(src), read) for src, read in _READERS.items() if _file(src).is_file()]
     if not parts:
         return {}
     stamp = "|".join(_source_stamp(p) for p, _ in parts) + "|links-v1"
@@ -142,35 +149,32 @@ def _merged_links() -> dict[str, str]:
     return _cached("links", stamp, build)
 
 
-_UPOS = ("NOUN", "VERB", "ADJ", "ADV")
-_BASE_TAGS = frozenset({"NN", "VB", "JJ", "RB", "VBP"})
-
-
 @functools.cache
 def _links(source: str) -> dict[str, str]:
     """lemma -> space-separated linked lemmas of one installed source ({} when not installed)."""
     if source == "merged":
         return _merged_links()
-    if source == "mythes":
-        if not MYTHES_DAT.is_file():
-            return {}
-        return _cached("links-mythes", _source_stamp(MYTHES_DAT) + "|links-v1", _mythes_links)
-    if source == "wordnet":
-        if not (WORDNET_DIR / "data.noun").is_file():
-            return {}
-        return _cached("links-wordnet", _source_stamp(WORDNET_DIR / "data.noun") + "|links-v1", _wordnet_links)
-    raise ValueError(f"unknown thesaurus {source!r}; choose from {', '.join(SOURCES)}")
+    if source not in _READERS:
+        raise ValueError(f"unknown thesaurus {source!r}; choose from {', '.join(SOURCES)}")
+    if not available(source):
+        return {}
+    return _cached(f"links-{source}", _source_stamp(_file(source)) + "|links-v1", _READERS[source])
 
 
 def available(source: str) -> bool:
-    """Is this thesaurus installed (the shipped Moby table always is)?"""
+    """Is this thesaurus installed (the shipped Moby table always is; "merged": either)?"""
     if source == "moby":
         return True
-    if source == "mythes":
-        return MYTHES_DAT.is_file()
-    if source == "wordnet":
-        return (WORDNET_DIR / "data.noun").is_file()
-    return MYTHES_DAT.is_file() or (WORDNET_DIR / "data.noun").is_file()
+    return any(_file(s).is_file() for s in (_READERS if source == "merged" else (source,)))
+
+
+def missing_note(source: str) -> str | None:
+    """How to install an installed thesaurus ``source`` that is missing, or None (it is there, or
+    it ships with textfix)."""
+    if source not in DEBIAN or available(source):
+        return None
+    pkg, var = DEBIAN[source]
+    return f"apt-get install --no-install-recommends {pkg} (or set {var} to its path)"
 
 
 _UPOS = ("NOUN", "VERB", "ADJ", "ADV")
