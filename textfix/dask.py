@@ -270,11 +270,10 @@ MAX_PIECES = 16
 
 def _workers() -> int:
     """The number of workers of the current dask.distributed client, else the local cores."""
+    client = _client()
     try:
-        from distributed import get_client
-
-        n = len(get_client().nthreads())  # worker address -> threads
-    except Exception:  # noqa: BLE001 - no distributed client: a local scheduler
+        n = len(client.nthreads()) if client is not None else 0  # worker address -> threads
+    except Exception:  # noqa: BLE001 - the cluster went away: a local scheduler
         n = 0
     return n if n > 0 else (os.cpu_count() or 1)
 
