@@ -60,6 +60,21 @@ def test_saved_profile_reproduces_the_edits(site, tmp_path):
         assert textfix.apply_edits(text, a.edits) == a.text
 
 
+def test_a_pickled_profile_carries_its_entries_not_its_lookups(site):
+    """What goes to a worker (Dask, Spark) is the entries only: a profile in use, its look-ups
+    built, pickles to the same bytes as one never used (a worker pickled a half-built look-up for
+    another worker while its own task was building it, and that worker restored differently)."""
+    import pickle
+
+    fresh = pickle.loads(pickle.dumps(site))
+    textfix.explain(SPUN[1], profile=site)  # builds its table, count and verdict look-ups
+    assert site._llr is not None and site._table is not None
+    assert pickle.dumps(site) == pickle.dumps(fresh)
+    copy = pickle.loads(pickle.dumps(site))
+    assert copy._llr is None and copy._table is None and copy.entries == site.entries
+    assert textfix.explain(SPUN[0], profile=copy).edits == textfix.explain(SPUN[0], profile=site).edits
+
+
 @pytest.mark.parametrize("phrase", ["A rare trip by Russia’s defense minister", "told reporters", "analysts said",
                                     "according to state media"])
 def test_the_sites_profile_restores_the_examples(site, phrase):

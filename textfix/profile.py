@@ -105,6 +105,17 @@ class Profile:
         self.spun_share = float(_num(self.spun_share))
         self.survival = float(_num(self.survival))
 
+    def __getstate__(self) -> dict:
+        # a pickle (a copy sent to another process: Dask, Spark) carries the entries and none of
+        # the look-ups built from them on first use: those are rebuilt there. A worker may pickle
+        # the profile to pass it to another worker while its own task is still building one
+        # (count_llr filled its dict in a loop), and a half-built dict made that worker's
+        # restorations differ (tests/test_dask.py, 1 run in about 50)
+        state = self.__dict__.copy()
+        for cache in ("_table", "_signature", "_llr", "_verdicts"):
+            state[cache] = None
+        return state
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -156,11 +167,12 @@ class Profile:
             pi = float(self.meta.get("dictionary-share", "0.1") or 0.1)
             pi = min(0.5, max(1e-4, pi))
             base = math.log10(pi / (1 - pi))
-            self._llr = {}
+            llr = {}
             for e in self.entries:
                 if e.spun == ANY:
                     b = min(1 - 1e-6, max(1e-6, e.belief))
-                    self._llr[e.original] = math.log10(b / (1 - b)) - base
+                    llr[e.original] = math.log10(b / (1 - b)) - base
+            self._llr = llr  # whole, in one step: see __getstate__
         return self._llr.get(original, 0.0)
 
     @property
