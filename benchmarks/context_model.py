@@ -108,7 +108,10 @@ def trigram_logp():  # noqa: ANN201
 
 def smollm_logp(gguf: str, threads: int):  # noqa: ANN201
     import numpy as np
-    from llama_cpp import Llama
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        sys.exit("llama-cpp-python is not installed (see this script's docstring for a portable build)")
 
     llm = Llama(model_path=gguf, n_ctx=256, n_threads=threads, logits_all=True, verbose=False)
 
