@@ -228,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-occurrences", type=int, default=bf.MIN_OCCURRENCES)
     ap.add_argument("--min-sites", type=int, default=bf.MIN_SITES)
     ap.add_argument("--min-confidence", type=float, help="passed to textfix")
+    ap.add_argument("--check-model", help="passed to textfix (check_model: smollm2, the optional stronger model)")
+    ap.add_argument("--folds-only", action="store_true",
+                    help="only the leave-one-site-out restoration (not the other families, examples, clean text)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-bbc", action="store_true", help="skip the 300 BBC articles")
     ap.add_argument("--show", type=int, default=0, help="print the N commonest misses, wrong and new errors")
@@ -248,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     tables = tuple(args.tables.split(","))
     if args.min_confidence is not None:
         OPTS["min_confidence"] = args.min_confidence
+    if args.check_model:
+        OPTS["check_model"] = args.check_model
+    if args.folds_only:
+        args.no_bbc = True
     t0 = time.perf_counter()
 
     pairs = bf.read_pairs()
@@ -275,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     for chunk in (clean_items[:half], clean_items[half:]):
         jobs.append(("clean", chunk))
     jobs.append(("example", ex_items))
-    full_tasks = [(k, items, tables, args.min_occurrences, args.min_sites) for k, items in jobs]
+    full_tasks = [] if args.folds_only else [(k, items, tables, args.min_occurrences, args.min_sites) for k, items in jobs]
 
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         fold_res = pool.map_async(_fold, folds, chunksize=1)

@@ -27,7 +27,7 @@ from . import __version__
 from . import batch
 from .batch import Interrupted, Job, Result, json_text, run_job, run_jobs, default_jobs
 from .channel import LEARN_MIN_TEXTS, LEARN_MIN_WORDS, enough_to_learn
-from .config import DEFAULT_TABLES, DOMAIN_NAMES, SCORER_NAMES, TABLE_NAMES, Config
+from .config import CHECK_MODEL_NAMES, DEFAULT_TABLES, DOMAIN_NAMES, SCORER_NAMES, TABLE_NAMES, Config
 from .errors import TableError
 from .fileio import (DEFAULT_GLOBS, AtomicWriter, Found, InputError, describe_os_error, iter_files, open_text,
                      remove_stale_temp, resolve_encoding)
@@ -270,6 +270,9 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
                    help=f"comma-separated tables that propose candidates, of {', '.join(TABLE_NAMES)} "
                         f"(default: {','.join(DEFAULT_TABLES)}; add tortured for science papers)")
     g.add_argument("--scorer", choices=SCORER_NAMES, help="context model (default: trigram)")
+    g.add_argument("--check-model", dest="check_model", choices=CHECK_MODEL_NAMES,
+                   help="weigh the uncertain edits again with a small causal language model "
+                        "(smollm2: SmolLM2-135M; pip install 'textfix[smollm]'; slow: seconds a page)")
     g.add_argument("--domain", dest="domains", choices=DOMAIN_NAMES,
                    help="science: read every document as a science paper (tortured phrases, listed "
                         "or not; scan lists them per document); news: never; auto (default): when its "

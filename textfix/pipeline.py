@@ -1075,6 +1075,12 @@ def run(text: str, config: Config | None, options: dict[str, object], profile: P
     if sure is not None:
         return Explanation(text, (), sure)
     gain_cache: dict = {}
+    final = cfg
+    if cfg.check_model is not None:
+        # the uncertain edits too, for the stronger model to weigh (textfix.context_model)
+        from .context_model import BAND
+
+        cfg = cfg.replace(min_confidence=min(cfg.min_confidence, BAND[0]))
     edits, docs = _decide(read, cfg, gain_cache, profile)
     score, notes = _verdict(docs)
     current = apply_edits(read, edits)
@@ -1085,6 +1091,12 @@ def run(text: str, config: Config | None, options: dict[str, object], profile: P
         if not more:
             break
         edits = compose_edits(read, edits, current, more)
+        current = apply_edits(read, edits)
+    if final.check_model is not None and edits:
+        from .context_model import check
+
+        edits = check(read, sorted(edits, key=lambda e: e.start), final.check_model, final.scorer,
+                      final.min_confidence)
         current = apply_edits(read, edits)
     if glyphs:
         edits = compose_edits(text, glyphs, read, edits) if edits else glyphs
