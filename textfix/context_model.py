@@ -27,10 +27,9 @@ from pathlib import Path
 
 import regex
 
+from .config import CHECK_MODEL_NAMES
 from .edits import Edit
 
-#: the checked models (Config.check_model)
-MODEL_NAMES = ("smollm2",)
 #: edits of a confidence in this range are checked: below it the decoder's own path is not even
 #: asked for (the rule was fitted on edits down to 0.02), above it the check changed nothing
 #: measurable (the benchmark's band)
@@ -62,7 +61,7 @@ def gguf_path() -> str:
 
 
 class _SmolLM:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, threads: int | None = None) -> None:
         try:
             from llama_cpp import Llama
         except ImportError:
@@ -70,8 +69,9 @@ class _SmolLM:
                 "check_model='smollm2' needs llama-cpp-python: pip install 'textfix[smollm]' (it compiles "
                 'llama.cpp; a portable build: CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON '
                 '-DGGML_F16C=ON -DGGML_AVX512=OFF")') from None
-        self.llm = Llama(model_path=path, n_ctx=256, n_threads=max(1, min(2, os.cpu_count() or 1)),
-                         logits_all=True, verbose=False)
+        if threads is None:
+            threads = max(1, min(2, os.cpu_count() or 1))
+        self.llm = Llama(model_path=path, n_ctx=256, n_threads=threads, logits_all=True, verbose=False)
         # freed before the interpreter tears llama_cpp's module down (else its finaliser fails
         # noisily at exit)
         import atexit
@@ -97,8 +97,8 @@ class _SmolLM:
 @functools.lru_cache(maxsize=1)
 def get_model(name: str) -> _SmolLM:
     """The named model, loaded once per process."""
-    if name not in MODEL_NAMES:
-        raise ValueError(f"unknown check model {name!r}; choose from {', '.join(MODEL_NAMES)}")
+    if name not in CHECK_MODEL_NAMES:
+        raise ValueError(f"unknown check model {name!r}; choose from {', '.join(CHECK_MODEL_NAMES)}")
     return _SmolLM(gguf_path())
 
 
